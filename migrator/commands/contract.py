@@ -1,0 +1,17 @@
+"""`migrate contract`: not built yet."""
+
+from __future__ import annotations
+
+import argparse
+
+HELP = "contract (not built yet)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    del parser
+
+
+def run(args: argparse.Namespace) -> int:
+    del args
+    print("migrate contract: not built yet")
+    return 2
