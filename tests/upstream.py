@@ -1,0 +1,60 @@
+"""A real HTTP upstream on 127.0.0.1 for tests: the invoice delivery service."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+@dataclass
+class UpstreamBehaviour:
+    """What the fake delivery service does; tests change it between calls."""
+
+    status: int = 201
+    delay_s: float = 0.0
+    received: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class Upstream:
+    url: str
+    behaviour: UpstreamBehaviour
+
+
+@contextmanager
+def running_upstream() -> Iterator[Upstream]:
+    behaviour = UpstreamBehaviour()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length", "0"))
+            body = json.loads(self.rfile.read(length) or b"null")
+            behaviour.received.append(body)
+            if behaviour.delay_s:
+                time.sleep(behaviour.delay_s)
+            reply = json.dumps({"reference": f"dlv-{len(behaviour.received)}"}).encode()
+            self.send_response(behaviour.status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(reply)))
+            self.end_headers()
+            self.wfile.write(reply)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield Upstream(f"http://127.0.0.1:{server.server_address[1]}", behaviour)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
