@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
 import requests
 from flask import current_app
+
+log = logging.getLogger(__name__)
 
 
 class UpstreamError(Exception):
@@ -31,3 +34,12 @@ def deliver_invoice(payload: dict[str, Any]) -> str:
         if attempt + 1 < attempts:
             time.sleep(0.05 * (attempt + 1))  # back off before retrying
     raise UpstreamError("upstream unavailable")
+
+
+def notify_sent(event: dict[str, Any]) -> None:
+    """Tell the notification service an invoice went out; a failure here is only logged."""
+    url = current_app.config["UPSTREAM_URL"].rstrip("/") + "/notifications"
+    try:
+        requests.post(url, json=event, timeout=current_app.config["UPSTREAM_TIMEOUT"])
+    except requests.RequestException as error:
+        log.warning("notification for %s failed: %s", event.get("invoice"), error)

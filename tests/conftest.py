@@ -33,6 +33,7 @@ def fresh_upstream(upstream: Upstream) -> Upstream:
     upstream.behaviour.status = 201
     upstream.behaviour.delay_s = 0.0
     upstream.behaviour.received.clear()
+    upstream.behaviour.notifications.clear()
     return upstream
 
 

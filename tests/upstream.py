@@ -14,11 +14,16 @@ from typing import Any
 
 @dataclass
 class UpstreamBehaviour:
-    """What the fake delivery service does; tests change it between calls."""
+    """What the fake delivery service does; tests change it between calls.
+
+    POST /deliveries answers `status` with a delivery reference; POST /notifications is
+    recorded and answered 204. Both wait `delay_s` first.
+    """
 
     status: int = 201
     delay_s: float = 0.0
     received: list[dict[str, Any]] = field(default_factory=list)
+    notifications: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -35,9 +40,14 @@ def running_upstream() -> Iterator[Upstream]:
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", "0"))
             body = json.loads(self.rfile.read(length) or b"null")
-            behaviour.received.append(body)
             if behaviour.delay_s:
                 time.sleep(behaviour.delay_s)
+            if self.path == "/notifications":
+                behaviour.notifications.append(body)
+                self.send_response(204)
+                self.end_headers()
+                return
+            behaviour.received.append(body)
             reply = json.dumps({"reference": f"dlv-{len(behaviour.received)}"}).encode()
             self.send_response(behaviour.status)
             self.send_header("Content-Type", "application/json")

@@ -28,7 +28,7 @@ from legacy_app.errors import ValidationError
 from legacy_app.models import INVOICE_STATUSES, MAX_ID, Attachment, Client, Invoice
 from legacy_app.pagination import page_args
 from legacy_app.serializers import invoice_to_dict
-from legacy_app.upstream import UpstreamError, deliver_invoice
+from legacy_app.upstream import UpstreamError, deliver_invoice, notify_sent
 from legacy_app.validation import (
     amount_field,
     currency_field,
@@ -224,6 +224,7 @@ def send_invoice(invoice_id: int) -> Response:
     invoice.sent_at = dt.datetime.now(dt.UTC)
     invoice.delivery_ref = reference
     get_db().commit()
+    notify_sent({"event": "invoice.sent", "tenant": g.tenant.slug, "invoice": invoice.number})
     current_app.logger.info(
         "invoice %s sent by %s from %s", invoice.number, g.user.email, request.remote_addr
     )

@@ -189,6 +189,9 @@ def test_send_delivers_to_upstream_and_marks_sent(
             "client_email": "beep@desert.test",
         }
     ]
+    assert fresh_upstream.behaviour.notifications == [
+        {"event": "invoice.sent", "tenant": "acme", "invoice": "INV-00003"}
+    ]
 
 
 def test_send_when_upstream_fails_is_502(client: FlaskClient, fresh_upstream: Upstream) -> None:
@@ -197,6 +200,7 @@ def test_send_when_upstream_fails_is_502(client: FlaskClient, fresh_upstream: Up
     assert response.status_code == 502
     assert response.get_json() == {"error": "upstream unavailable"}
     assert client.get("/invoices/3", headers=ACME).get_json()["status"] == "draft"
+    assert fresh_upstream.behaviour.notifications == []
 
 
 def test_send_when_upstream_refuses_is_502(client: FlaskClient, fresh_upstream: Upstream) -> None:
