@@ -15,8 +15,13 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
 
+# Seed the legacy service's SQLite database, migrate legacy_app into build/, show the report.
 demo: $(INSTALLED)
-	$(BIN)/python -m migrator.demo
+	env -u DATABASE_URL $(BIN)/flask --app legacy_app.wsgi init-db --seed --reset
+	rm -rf build/legacy_app
+	$(BIN)/migrate legacy_app --out build --report build/migration-report.md
+	@echo
+	@echo "Migrated copy: build/legacy_app   Report: build/migration-report.md"
 
 test: $(INSTALLED)
 	$(BIN)/ruff check .
