@@ -9,14 +9,7 @@ from flask.testing import FlaskClient
 
 from tests.conftest import ACME, GLOBEX
 
-ACME_RESOURCES = [
-    "/clients/1",
-    "/clients/2",
-    "/clients/3",
-    "/invoices/1",
-    "/invoices/3",
-    "/invoices/5",
-]
+ACME_RESOURCES = [f"/clients/{n}" for n in (1, 2, 3)] + [f"/invoices/{n}" for n in range(1, 6)]
 
 
 @pytest.mark.parametrize("path", ["/me", "/clients", "/invoices", "/invoices/export.csv"])
@@ -60,23 +53,26 @@ def test_other_tenant_reads_404(client: FlaskClient, path: str) -> None:
     assert "error" in response.get_json()
 
 
-@pytest.mark.parametrize(
-    ("method", "path", "body"),
-    [
-        ("patch", "/clients/1", {"name": "Stolen"}),
-        ("delete", "/clients/3", None),
-        ("patch", "/invoices/3", {"notes": "stolen"}),
-        ("delete", "/invoices/3", None),
-        ("post", "/invoices/3/send", None),
-    ],
-)
+WRITES = [("patch", {"name": "Stolen"}), ("delete", None)]
+
+
+@pytest.mark.parametrize("path", ACME_RESOURCES)
+@pytest.mark.parametrize(("method", "body"), WRITES)
 def test_other_tenant_writes_404_and_change_nothing(
-    client: FlaskClient, method: str, path: str, body: dict[str, str] | None
+    client: FlaskClient, path: str, method: str, body: dict[str, str] | None
 ) -> None:
-    before = client.get(path.removesuffix("/send"), headers=ACME).get_json()
+    before = client.get(path, headers=ACME).get_json()
     response = getattr(client, method)(path, headers=GLOBEX, json=body)
     assert response.status_code == 404
-    assert client.get(path.removesuffix("/send"), headers=ACME).get_json() == before
+    assert client.get(path, headers=ACME).get_json() == before
+
+
+@pytest.mark.parametrize("invoice_id", range(1, 6))
+def test_other_tenant_cannot_send_or_attach(client: FlaskClient, invoice_id: int) -> None:
+    assert client.post(f"/invoices/{invoice_id}/send", headers=GLOBEX).status_code == 404
+    upload = {"file": (io.BytesIO(b"x"), "x.txt")}
+    response = client.post(f"/invoices/{invoice_id}/attachments", headers=GLOBEX, data=upload)
+    assert response.status_code == 404
 
 
 def test_lists_hold_only_own_tenant(client: FlaskClient) -> None:
