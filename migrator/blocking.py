@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import gc
 import os
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -194,7 +195,7 @@ def _analyze(
     modules: list[ModuleFacts] = []
     aliases: dict[str, list[str]] = {}
     by_path: dict[str, ModuleFacts] = {}
-    with _deep_recursion():
+    with _deep_recursion(), _no_cyclic_gc():
         for path, text in sources.items():
             parts = _relative_parts(path, root)
             display = shown.get(path, path.as_posix())
@@ -240,6 +241,19 @@ def _deep_recursion() -> Iterator[None]:
         yield
     finally:
         sys.setrecursionlimit(previous)
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Millions of short-lived AST nodes would trigger the cycle collector again and again
+    over every fact kept so far; none of them form garbage cycles, so pause it."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class _ModuleNaming:
@@ -394,8 +408,14 @@ class _Facet(NamedTuple):
     key: str | None  # the callee's qualified name, when it has one
     rule: BlockingRule | None  # a blocking call
     edge: FunctionFacts | None  # a call into a sync function of the project
-    escape: tuple[bool, int | None]  # (is an escape hatch, position of its callable)
     coroutine: bool  # its result is a coroutine (a known async API or a project async def)
+
+
+_ANY = "*"
+
+
+def _matches(positions: frozenset[int | str], position: int | str) -> bool:
+    return position in positions or _ANY in positions
 
 
 class _Path(NamedTuple):
@@ -749,6 +769,7 @@ class ProjectAnalysis:
         self._rules = _Rules(config)
         self._resolver = _Resolver(modules, aliases, self._rules)
         self._facets: dict[int, list[_Facet]] = {}
+        self._escapes: dict[tuple[int, int], frozenset[int | str]] = {}
         self._summaries: dict[FunctionFacts, dict[str, _Path]] = {}
         self._functions = sorted(
             (f for m in modules for f in m.functions),
@@ -809,7 +830,9 @@ class ProjectAnalysis:
         if value.kind == FUNCTION:
             target: FunctionFacts = value.target
             if target.is_async:
-                coroutine = not target.is_generator and self._keeps_coroutine(target)
+                coroutine = (
+                    not target.is_generator and not target.is_stub and self._keeps_coroutine(target)
+                )
             elif self._follows(function, site, target):
                 edge = target
         elif value.kind == KLASS:
@@ -825,25 +848,58 @@ class ProjectAnalysis:
         if key is not None and key in rules.safe:
             edge = None
         elif key is not None:
-            if site.usage != AWAITED:  # code that runs awaits only awaitables
+            if site.usage != AWAITED and not site.nonblocking:  # only awaitables are awaited
                 rule = rules.blocking_rule(key)
             if rule is not None:
                 edge = None
             coroutine = coroutine or rules.is_async_api(key)
-        escape = self._escape(site, key)
-        return _Facet(key, rule, edge, escape, coroutine)
+        return _Facet(key, rule, edge, coroutine)
 
-    def _escape(self, site: CallSite, key: str | None) -> tuple[bool, int | None]:
+    def _escape(self, function: FunctionFacts, index: int) -> frozenset[int | str]:
+        """The argument positions (or names; `*`: any) whose callable the call at `index`
+        runs off the event loop; empty if it is no escape hatch."""
+        cache_key = (id(function), index)
+        found = self._escapes.get(cache_key)
+        if found is not None:
+            return found
+        self._escapes[cache_key] = frozenset()  # a recursive wrapper is no escape for itself
+        site = function.calls[index]
         rules = self._rules
-        if key is not None and key in rules.escapes:
-            return (True, rules.escapes[key])
+        value = self._resolver.resolve(site.callee)
+        key = self._resolver.key(value)
         callee = site.callee
         method = callee[2] if callee[0] == ATTR else None
         if callee[0] == EXT:
             method = callee[1].rpartition(".")[2]
-        if method is not None and method in rules.escape_methods:
-            return (True, rules.escape_methods[method])
-        return (False, None)
+        positions: frozenset[int | str] = frozenset()
+        if key is not None and key in rules.escapes:
+            position = rules.escapes[key]
+            positions = frozenset((_ANY,) if position is None else (position,))
+        elif method is not None and method in rules.escape_methods:
+            positions = frozenset((rules.escape_methods[method],))
+        elif value.kind == FUNCTION:
+            positions = self._forwarded_to_escape(value.target, bound=callee[0] == ATTR)
+        self._escapes[cache_key] = positions
+        return positions
+
+    def _forwarded_to_escape(self, function: FunctionFacts, bound: bool) -> frozenset[int | str]:
+        """A project function that hands one of its parameters to an escape hatch is one
+        too (`async def run_sync(fn): return await loop.run_in_executor(None, fn)`)."""
+        names: set[str] = set()
+        for index, site in enumerate(function.calls):
+            for position, forwarded in site.forwarded:
+                if _matches(self._escape(function, index), position):
+                    if isinstance(forwarded, str):
+                        names.add(forwarded)
+                    else:  # a nested function that calls the parameter in the thread
+                        names.update(p for p in function.parameters if p in forwarded.loaded_names)
+        offset = 1 if bound and function.is_bound else 0
+        positions: set[int | str] = set(names)
+        for name in names:
+            index = function.parameters.index(name) - offset
+            if index >= 0:
+                positions.add(index)
+        return frozenset(positions)
 
     def _follows(self, caller: FunctionFacts, site: CallSite, target: FunctionFacts) -> bool:
         """Whether calling `target` at `site` runs its body here."""
@@ -869,13 +925,11 @@ class ProjectAnalysis:
                 return False
         return True
 
-    def _guarded(self, function: FunctionFacts, site: CallSite, facets: list[_Facet]) -> bool:
+    def _guarded(self, function: FunctionFacts, site: CallSite) -> bool:
         """Whether the call sits in a lambda handed to an escape hatch."""
-        for index, position in site.guards:
-            is_escape, wanted = facets[index].escape
-            if is_escape and (wanted is None or wanted == position):
-                return True
-        return False
+        return any(
+            _matches(self._escape(function, index), position) for index, position in site.guards
+        )
 
     # Findings --------------------------------------------------------------------------
 
@@ -903,7 +957,7 @@ class ProjectAnalysis:
         for site, facet in zip(function.calls, facets, strict=True):
             if facet.rule is None and facet.edge is None:
                 continue
-            if site.guards and self._guarded(function, site, facets):
+            if site.guards and self._guarded(function, site):
                 continue
             if facet.rule is not None and facet.key is not None:
                 if not module.silenced(site.line, facet.rule.code):
@@ -946,7 +1000,7 @@ class ProjectAnalysis:
             rule = facet.rule
             if rule is None or facet.key is None or module.silenced(site.line, rule.code):
                 continue
-            if site.guards and self._guarded(function, site, facets):
+            if site.guards and self._guarded(function, site):
                 continue
             candidate = _Path(1, (facet.key,), rule)
             current = best.get(rule.code)
@@ -959,8 +1013,7 @@ class ProjectAnalysis:
         return [
             facet.edge
             for site, facet in zip(function.calls, facets, strict=True)
-            if facet.edge is not None
-            and not (site.guards and self._guarded(function, site, facets))
+            if facet.edge is not None and not (site.guards and self._guarded(function, site))
         ]
 
     def _summarise(self, roots: Iterable[FunctionFacts]) -> None:

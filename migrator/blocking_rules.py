@@ -355,7 +355,6 @@ BLOCKING_RULES: tuple[BlockingRule, ...] = (
             "threading.Thread.join",
             "queue.Queue.get",
             "queue.Queue.join",
-            "concurrent.futures.Future.result",
             "concurrent.futures.wait",
             "concurrent.futures.Executor.shutdown",
         ),
@@ -646,3 +645,16 @@ COROUTINE_PRESERVING_DECORATORS: frozenset[str] = frozenset(
 CONTEXT_MANAGER_DECORATORS: frozenset[str] = frozenset(
     ("contextlib.contextmanager", "contextlib.asynccontextmanager")
 )
+
+# Signs that a call does not wait: inside `try: ... except BlockingIOError` (a non-blocking
+# socket), given `os.WNOHANG`, or given one of these keyword values.
+NONBLOCKING_EXCEPTIONS: frozenset[str] = frozenset(
+    ("BlockingIOError", "SSLWantReadError", "SSLWantWriteError")
+)
+NONBLOCKING_ARGUMENTS: frozenset[str] = frozenset(("WNOHANG",))
+NONBLOCKING_KEYWORDS: dict[str, object] = {
+    "block": False,
+    "blocking": False,
+    "wait": False,
+    "timeout": 0,
+}

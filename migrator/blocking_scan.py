@@ -32,9 +32,15 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from migrator.blocking_rules import (
+    NONBLOCKING_ARGUMENTS,
+    NONBLOCKING_EXCEPTIONS,
+    NONBLOCKING_KEYWORDS,
+)
 
 Sym = tuple[Any, ...]
 
@@ -50,6 +56,8 @@ _NOQA = re.compile(
     r"#\s*noqa(?::\s?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE
 )
 _CODE = re.compile(r"[A-Z]+[0-9]+", re.IGNORECASE)
+_UNUSED_COROUTINE = re.compile(r"#\s*type:\s*ignore\[[^\]]*unused-coroutine")
+_UNAWAITED_CODES = frozenset(("BLK901", "BLK902"))
 _WRAPPER_TYPES = frozenset(
     ("Annotated", "Optional", "Final", "ClassVar", "Required", "NotRequired", "ReadOnly")
 )
@@ -73,6 +81,10 @@ class CallSite:
     usage: int
     parent: int
     guards: tuple[tuple[int, int | str], ...]
+    nonblocking: bool = False  # in `try: ... except BlockingIOError`, or `os.WNOHANG`...
+    # Arguments that are the caller's own parameters or nested functions, by position:
+    # how a project function is recognised as a wrapper around an escape hatch.
+    forwarded: tuple[tuple[int | str, str | FunctionFacts], ...] = ()
 
 
 @dataclass(slots=True, eq=False)
@@ -100,6 +112,10 @@ class FunctionFacts:
     decorators: list[Sym] = field(default_factory=list)
     is_generator: bool = False
     is_property: bool = False
+    is_stub: bool = False  # `...`, `pass` or `raise`: a protocol or abstract declaration
+    parameters: list[str] = field(default_factory=list)
+    is_bound: bool = False  # a method whose first parameter is self or cls
+    loaded_names: frozenset[str] = frozenset()  # names a nested function reads
     calls: list[CallSite] = field(default_factory=list)
     returns: list[Sym] = field(default_factory=list)
     yields: list[Sym] = field(default_factory=list)
@@ -170,18 +186,30 @@ def scan_module(
 
 
 def _noqa_comments(source: str) -> dict[int, frozenset[str] | None]:
+    """`# noqa` and `# noqa: CODE,...` by line; mypy's `# type: ignore[unused-coroutine]`
+    silences the un-awaited coroutine codes."""
     comments: dict[int, frozenset[str] | None] = {}
-    if "noqa" not in source and "NOQA" not in source:
-        return comments
+    if "noqa" in source or "NOQA" in source:
+        for line, match in _matches_by_line(_NOQA, source):
+            codes = match.group("codes")
+            comments[line] = (
+                None if codes is None else frozenset(c.upper() for c in _CODE.findall(codes))
+            )
+    if "unused-coroutine" in source:
+        for line, _ in _matches_by_line(_UNUSED_COROUTINE, source):
+            if line not in comments:
+                comments[line] = _UNAWAITED_CODES
+            elif (codes := comments[line]) is not None:
+                comments[line] = codes | _UNAWAITED_CODES
+    return comments
+
+
+def _matches_by_line(pattern: re.Pattern[str], source: str) -> Iterator[tuple[int, re.Match[str]]]:
     line, position = 1, 0
-    for match in _NOQA.finditer(source):
+    for match in pattern.finditer(source):
         line += source.count("\n", position, match.start())
         position = match.start()
-        codes = match.group("codes")
-        comments[line] = (
-            None if codes is None else frozenset(c.upper() for c in _CODE.findall(codes))
-        )
-    return comments
+        yield line, match
 
 
 @dataclass(slots=True)
@@ -202,10 +230,13 @@ class _Deferred:
         scanner.enclosing_loaded = self.enclosing_loaded
         if self.params and self.params[0][1][0] == SELF:
             scanner.self_name = self.params[0][0]
+        scanner.parameters = {name for name, _ in self.params}
         if isinstance(self.node, ast.Lambda):
             scanner.facts.returns.append(scanner.expr(self.node.body, RETURNED))
         else:
             scanner.block(self.node.body)
+        if self.outer:
+            self.facts.loaded_names = frozenset(scanner.loaded)
         return scanner
 
 
@@ -232,6 +263,8 @@ class _Scanner:
         self.self_name: str | None = None
         self.global_names: set[str] = set()
         self.guards: tuple[tuple[int, int | str], ...] = ()
+        self.nonblocking = 0  # depth of `try` blocks that catch BlockingIOError
+        self.parameters: set[str] = set()
         self.loaded: set[str] = set()
         self.enclosing_loaded: list[set[str]] = []
         self.assigned: list[tuple[str, CallSite]] = []
@@ -356,7 +389,11 @@ class _Scanner:
             self.facts.returns.append(self.expr(node.value, RETURNED))
 
     def _if(self, node: ast.If | ast.While) -> None:
-        self.expr(node.test)
+        test = node.test
+        if isinstance(test, ast.Constant) and isinstance(node, ast.If):
+            self.block(node.body if test.value else node.orelse)  # `if True:` skips the else
+            return
+        self.expr(test)
         self.block(node.body)
         self.block(node.orelse)
 
@@ -374,7 +411,20 @@ class _Scanner:
         self.block(node.body)
 
     def _try(self, node: ast.Try | ast.TryStar) -> None:
-        self.block(node.body)
+        caught = {
+            _last_name(kind)
+            for handler in node.handlers
+            if handler.type is not None
+            for kind in (
+                handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+            )
+        }
+        nonblocking = not caught.isdisjoint(NONBLOCKING_EXCEPTIONS)
+        self.nonblocking += nonblocking
+        try:
+            self.block(node.body)
+        finally:
+            self.nonblocking -= nonblocking
         for handler in node.handlers:
             if handler.type is not None:
                 self.expr(handler.type)
@@ -434,8 +484,11 @@ class _Scanner:
             owner=owner,
             decorators=decorators,
             is_property=bool(decorator_names & {"property", "cached_property"}),
+            is_stub=_is_stub(node.body),
         )
         params = self._parameters(node.args, owner, decorator_names)
+        facts.parameters = [name for name, _ in params]
+        facts.is_bound = bool(params) and params[0][1][0] in (SELF, CLASS)
         returns = node.returns
         if returns is not None:
             facts.return_annotation = self.type_expr(returns)
@@ -546,27 +599,47 @@ class _Scanner:
             return (SUPER, owner)
         callee = self.expr(func)
         index = len(self.calls)
-        self.calls.append(
-            CallSite(callee, node.lineno, node.col_offset, usage, parent, self.guards)
+        site = CallSite(
+            callee, node.lineno, node.col_offset, usage, parent, self.guards, self.nonblocking > 0
         )
+        self.calls.append(site)
         for position, argument in enumerate(node.args):
             if isinstance(argument, ast.Lambda):
                 self._lambda_inline(argument, (index, position))
             elif isinstance(argument, ast.Starred):
                 self.expr(argument.value)
             else:
-                self.expr(argument, ARGUMENT, index)
+                sym = self.expr(argument, ARGUMENT, index)
+                if isinstance(argument, ast.Name):
+                    self._forward(site, position, argument.id, sym)
+                elif _names_flag(argument):
+                    site.nonblocking = True
         class_sym: Sym = UNKNOWN_SYM
         for keyword in node.keywords:
             value = keyword.value
             if isinstance(value, ast.Lambda):
                 self._lambda_inline(value, (index, keyword.arg or "**"))
-            else:
-                sym = self.expr(value, ARGUMENT, index)
-                if keyword.arg == "class_":
-                    class_sym = sym
+                continue
+            sym = self.expr(value, ARGUMENT, index)
+            name = keyword.arg
+            if name and isinstance(value, ast.Name):
+                self._forward(site, name, value.id, sym)
+            if name == "class_":
+                class_sym = sym
+            elif (
+                name in NONBLOCKING_KEYWORDS
+                and isinstance(value, ast.Constant)
+                and value.value == NONBLOCKING_KEYWORDS[name]
+            ):
+                site.nonblocking = True
         self.last_call = index
         return (CALL, callee, class_sym)
+
+    def _forward(self, site: CallSite, position: int | str, name: str, sym: Sym) -> None:
+        if name in self.parameters:
+            site.forwarded = (*site.forwarded, (position, name))
+        elif sym[0] == FUNC and sym[1].qualname.startswith(self.prefix) and not self.is_module:
+            site.forwarded = (*site.forwarded, (position, sym[1]))
 
     def _lambda_inline(self, node: ast.Lambda, guard: tuple[int, int | str] | None = None) -> Sym:
         """A lambda that is not bound to a name runs where it is used: its calls are ours."""
@@ -718,6 +791,25 @@ class _Scanner:
         for name, site in self.assigned:
             if name not in self.loaded:
                 site.usage = DROPPED
+
+
+def _names_flag(node: ast.expr) -> bool:
+    """`os.WNOHANG` (or `os.WNOHANG | os.WUNTRACED`) as an argument: the call won't wait."""
+    if isinstance(node, ast.Attribute):
+        return node.attr in NONBLOCKING_ARGUMENTS
+    if isinstance(node, ast.Name):
+        return node.id in NONBLOCKING_ARGUMENTS
+    if isinstance(node, ast.BinOp):
+        return _names_flag(node.left) or _names_flag(node.right)
+    return False
+
+
+def _is_stub(body: list[ast.stmt]) -> bool:
+    return all(
+        isinstance(statement, ast.Pass | ast.Raise)
+        or (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant))
+        for statement in body
+    )
 
 
 def _parameter_names(args: ast.arguments) -> list[str]:
