@@ -75,7 +75,9 @@ def load_object(reference: str, *, what: str) -> Any:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as error:
         if error.name and (module_name == error.name or module_name.startswith(f"{error.name}.")):
-            raise UserError(f"cannot import {what} module {module_name!r}: no such module") from None
+            raise UserError(
+                f"cannot import {what} module {module_name!r}: no such module"
+            ) from None
         raise UserError(f"cannot import {what} module {module_name!r}: {error}") from None
     except Exception as error:
         raise UserError(
@@ -125,7 +127,9 @@ def load_app(reference: str, *, name: str) -> Any:
     """Load an app object and make sure it is something we can send requests to."""
     app = load_object(reference, what=f"--{name} app")
     if not callable(app):
-        raise UserError(f"--{name} app {reference!r} is a {type(app).__name__}, not a WSGI/ASGI app")
+        raise UserError(
+            f"--{name} app {reference!r} is a {type(app).__name__}, not a WSGI/ASGI app"
+        )
     return app
 
 

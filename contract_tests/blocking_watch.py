@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 DEFAULT_THRESHOLD_S = 0.05
+MAX_CALLBACK_CHARS = 200
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -56,7 +57,8 @@ class BlockingWatch:
         self._found: list[BlockedLoop] = []
         self._task_requests: dict[str, str] = {}
         self._last_request = _OUTSIDE_REQUESTS
-        self._armed_loops: set[int] = set()
+        self._armed_loops: dict[int, asyncio.AbstractEventLoop] = {}
+        self._was_debug: dict[int, bool] = {}
         self._lock = threading.Lock()
         self._handler = _SlowCallbackHandler(self)
 
@@ -77,7 +79,8 @@ class BlockingWatch:
     def _arm(self, loop: asyncio.AbstractEventLoop) -> None:
         if id(loop) in self._armed_loops:
             return
-        self._armed_loops.add(id(loop))
+        self._armed_loops[id(loop)] = loop
+        self._was_debug[id(loop)] = loop.get_debug()
         loop.set_debug(True)
         loop.slow_callback_duration = self.threshold_s
         asyncio_logger = logging.getLogger("asyncio")
@@ -89,6 +92,8 @@ class BlockingWatch:
         if match is None:
             return
         callback = " ".join(match.group("what").split())
+        if len(callback) > MAX_CALLBACK_CHARS:
+            callback = callback[:MAX_CALLBACK_CHARS] + "…"
         task = _TASK_NAME.search(callback)
         with self._lock:
             request = self._last_request
@@ -97,15 +102,36 @@ class BlockingWatch:
             self._found.append(BlockedLoop(request, float(match.group("seconds")), callback))
 
     def drain(self) -> list[BlockedLoop]:
+        self._settle()
         with self._lock:
             found, self._found = self._found, []
             self._task_requests.clear()
             self._last_request = _OUTSIDE_REQUESTS
         return found
 
+    def _settle(self) -> None:
+        """Let each watched loop finish its current iteration, where asyncio logs slow callbacks.
+
+        A request's caller wakes up inside the slow callback, before asyncio has logged it.
+        """
+        for loop in list(self._armed_loops.values()):
+            if loop.is_closed() or not loop.is_running():
+                continue
+            try:
+                if asyncio.get_running_loop() is loop:
+                    continue
+            except RuntimeError:
+                pass
+            asyncio.run_coroutine_threadsafe(asyncio.sleep(0), loop).result(timeout=10)
+
     def close(self) -> None:
-        """Stop listening to asyncio's log (the loops stay in debug mode)."""
+        """Stop listening to asyncio's log; loops leave debug mode if the watch put them in it."""
         logging.getLogger("asyncio").removeHandler(self._handler)
+        for key, loop in self._armed_loops.items():
+            if not loop.is_closed() and not self._was_debug.get(key, False):
+                # set_debug touches per-thread coroutine tracking: call it in the loop's thread.
+                loop.call_soon_threadsafe(loop.set_debug, False)
+        self._armed_loops.clear()
 
 
 class _SlowCallbackHandler(logging.Handler):

@@ -21,8 +21,13 @@ import yaml
 from migrator.errors import UserError
 
 if TYPE_CHECKING:
+    from typing import TypeAlias
+
     from schemathesis import Case
     from schemathesis.schemas import APIOperation, BaseSchema
+
+    GeneratedCase: TypeAlias = Case[Any]
+    Operation: TypeAlias = APIOperation[Any, Any, Any, Any]
 
 SEED_ENV = "CONTRACT_SEED"
 MAX_EXAMPLES_ENV = "CONTRACT_MAX_EXAMPLES"
@@ -70,7 +75,9 @@ def read_spec(path: str | Path) -> dict[str, Any]:
         mark = getattr(error, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark is not None else ""
         raise UserError(f"spec {str(source)!r} is not valid YAML/JSON{where}") from None
-    return validate_spec(document, name=str(source), validate=validate, error=OpenAPIValidationError)
+    return validate_spec(
+        document, name=str(source), validate=validate, error=OpenAPIValidationError
+    )
 
 
 def validate_spec(
@@ -84,13 +91,13 @@ def validate_spec(
         message = str(getattr(problem, "message", problem)).splitlines()[0]
         path = "/".join(str(p) for p in getattr(problem, "path", ()) or ())
         where = f" at {path}" if path else ""
-        raise UserError(f"spec {name!r} is not a valid OpenAPI document{where}: {message}") from None
+        raise UserError(
+            f"spec {name!r} is not a valid OpenAPI document{where}: {message}"
+        ) from None
     return document
 
 
-def load_schema(
-    document: Mapping[str, Any], *, max_examples: int, seed: int | None
-) -> BaseSchema:
+def load_schema(document: Mapping[str, Any], *, max_examples: int, seed: int | None) -> BaseSchema:
     """A Schemathesis schema of `document`, configured for this run's budget and seed."""
     import schemathesis
 
@@ -103,40 +110,42 @@ def load_schema(
     return schema
 
 
-def select_operations(schema: BaseSchema, wanted: Iterable[str] = ()) -> list[APIOperation]:
+def select_operations(schema: BaseSchema, wanted: Iterable[str] = ()) -> list[Operation]:
     """Every operation, or those named by operationId or `METHOD /path`; unknown names fail."""
-    operations: list[APIOperation] = []
+    operations: list[Operation] = []
+    from schemathesis.core.result import Err
+
     for result in schema.get_all_operations():
-        try:
-            operations.append(result.ok())
-        except Exception as error:
-            raise UserError(f"the spec has an operation Schemathesis cannot use: {error}") from None
+        if isinstance(result, Err):
+            problem = str(result.err()).splitlines()[0]
+            raise UserError(f"the spec has an operation Schemathesis cannot use: {problem}")
+        operations.append(result.ok())
     wanted = list(wanted)
     if not wanted:
         return operations
-    by_name: dict[str, APIOperation] = {}
+    by_name: dict[str, Operation] = {}
     for operation in operations:
         by_name[operation.label.lower()] = operation
         operation_id = operation.definition.raw.get("operationId")
         if operation_id:
             by_name[str(operation_id).lower()] = operation
-    chosen: list[APIOperation] = []
+    chosen: list[Operation] = []
     for name in wanted:
-        operation = by_name.get(" ".join(name.split()).lower())
-        if operation is None:
+        found = by_name.get(" ".join(name.split()).lower())
+        if found is None:
             raise UserError(f"unknown operation {name!r}: give an operationId or 'METHOD /path'")
-        if operation not in chosen:
-            chosen.append(operation)
+        if found not in chosen:
+            chosen.append(found)
     return chosen
 
 
-def for_each_case(operation: APIOperation, test: Callable[[Case], None]) -> None:
+def for_each_case(operation: Operation, test: Callable[[GeneratedCase], None]) -> None:
     """Call `test` with every generated case of `operation` (examples, coverage, fuzzing)."""
     import hypothesis
     from schemathesis.generation.feedback import FeedbackSources
     from schemathesis.pytest._test_builder import build_operation_test
 
-    def run(case: Case) -> None:
+    def run(case: GeneratedCase) -> None:
         test(case)
 
     quiet = hypothesis.settings(
@@ -155,6 +164,6 @@ def for_each_case(operation: APIOperation, test: Callable[[Case], None]) -> None
     hypothesis_test()
 
 
-def operation_id(operation: APIOperation) -> str:
+def operation_id(operation: Operation) -> str:
     raw = operation.definition.raw.get("operationId")
     return str(raw) if raw else operation.label

@@ -19,10 +19,11 @@ from contract_tests.results import Finding
 from contract_tests.transport import Exchange, RawRequest, RawResponse
 
 if TYPE_CHECKING:
-    from schemathesis import Case
     from schemathesis.core.failures import Failure
     from schemathesis.core.transport import Response
     from schemathesis.engine.recorder import ScenarioRecorder
+
+    from contract_tests.cases import GeneratedCase
 
 # Every built-in check that applies to an OpenAPI contract driven in process. Left out:
 # `max_response_time` (no limit in the contract) and `object_level_authorization` (needs
@@ -53,7 +54,7 @@ def check_functions(names: Sequence[str]) -> list[Any]:
 
 
 @contextmanager
-def probes_sent_to(case: Case, app: AppUnderTest) -> Iterator[None]:
+def probes_sent_to(case: GeneratedCase, app: AppUnderTest) -> Iterator[None]:
     """Checks that re-send the request (`ignored_auth`) must reach the app being checked.
 
     Schemathesis' probes go to the operation's own app, not to the `app=` a case was
@@ -70,7 +71,7 @@ def probes_sent_to(case: Case, app: AppUnderTest) -> Iterator[None]:
 
 
 def failed_checks(
-    case: Case,
+    case: GeneratedCase,
     response: Response,
     app: AppUnderTest,
     *,
@@ -104,7 +105,7 @@ def _by_check(failures: Sequence[Failure], names: Sequence[str]) -> dict[str, Fa
 
 
 def classify(
-    case: Case,
+    case: GeneratedCase,
     new_response: Response,
     new_exchange: Exchange,
     new: AppUnderTest,
@@ -155,7 +156,9 @@ def classify(
     return findings
 
 
-def crash_exchange(case: Case, headers: Mapping[str, str], error: BaseException) -> Exchange:
+def crash_exchange(
+    case: GeneratedCase, headers: Mapping[str, str], error: BaseException
+) -> Exchange:
     """What a crashed call looks like in the report: the request, and a 500 with the traceback."""
     target = case.formatted_path
     if case.query:

@@ -1,4 +1,4 @@
-"""Explicit cases: behaviour clients rely on that the contract never states, so generation never reaches it.
+"""Explicit cases: behaviour clients rely on that neither the contract nor generation reaches.
 
 Each family is derived from the contract's paths, sent to both apps and compared strictly
 (same status, media type, compared headers with `Allow` as a set, same body):
@@ -133,7 +133,9 @@ def build_cases(
         if op.json_body():
             add(
                 "malformed JSON",
-                RawRequest(op.method.upper(), target, (("Content-Type", "application/json"),), b'{"name": '),
+                RawRequest(
+                    op.method.upper(), target, (("Content-Type", "application/json"),), b'{"name": '
+                ),
             )
             add(
                 "wrong content type",
@@ -141,14 +143,25 @@ def build_cases(
             )
         if op.secured:
             headers, body = _body_for(op)
-            add("missing auth", RawRequest(op.method.upper(), target, headers, body), authenticated=False)
+            add(
+                "missing auth",
+                RawRequest(op.method.upper(), target, headers, body),
+                authenticated=False,
+            )
             unknown = (*headers, ("Authorization", "Bearer not-a-known-token"))
-            add("missing auth", RawRequest(op.method.upper(), target, unknown, body), authenticated=False)
+            add(
+                "missing auth",
+                RawRequest(op.method.upper(), target, unknown, body),
+                authenticated=False,
+            )
         int_params = [p["name"] for p in op.path_params() if _is_integer(p)]
         if int_params:
             headers, body = _body_for(op)
             for name in int_params:
-                add("negative id", RawRequest(op.method.upper(), _fill(op, {name: "-1"}), headers, body))
+                add(
+                    "negative id",
+                    RawRequest(op.method.upper(), _fill(op, {name: "-1"}), headers, body),
+                )
             for value in sweep:
                 ids = {name: str(value) for name in int_params}
                 add("id sweep", RawRequest(op.method.upper(), _fill(op, ids), headers, body))
@@ -189,11 +202,17 @@ def _case_findings(
     try:
         new_exchange = send(new, request)
     except Exception as error:
-        yield Finding("explicit", f"the new app raised {type(error).__name__}: {request.method} {request.target}", str(error))
+        yield Finding(
+            "explicit",
+            f"the new app raised {type(error).__name__}: {request.method} {request.target}",
+            str(error),
+        )
         return
     if legacy is None:
         if new_exchange.response.status >= 500:
-            title = f"{case.family}: {request.method} {request.target} → {new_exchange.response.status}"
+            title = (
+                f"{case.family}: {request.method} {request.target} → {new_exchange.response.status}"
+            )
             yield Finding("explicit", title, title)
         return
     legacy_exchange = send(legacy, request)

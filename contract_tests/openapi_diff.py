@@ -159,7 +159,7 @@ def non_null_branch(schema: Schema) -> Schema:
         branches = schema.get(combinator)
         if isinstance(branches, list):
             real = [b for b in branches if type_set(b) != frozenset({"null"})]
-            if len(real) == 1:
+            if len(real) == 1 and isinstance(real[0], Mapping):
                 return real[0]
     return schema
 
@@ -225,7 +225,9 @@ class _Differ:
         where = old.label
         self.compare_parameters(where, old, new)
         self.compare_request_body(where, old.body.get("requestBody"), new.body.get("requestBody"))
-        self.compare_responses(where, old.body.get("responses") or {}, new.body.get("responses") or {})
+        self.compare_responses(
+            where, old.body.get("responses") or {}, new.body.get("responses") or {}
+        )
         self.compare_security(where, old, new)
 
     # parameters
@@ -233,7 +235,7 @@ class _Differ:
     def compare_parameters(self, where: str, old: _Operation, new: _Operation) -> None:
         old_params, new_params = _parameters(old), _parameters(new)
         for key, old_param in old_params.items():
-            label = f"{where} › {key[0]} parameter `{key[1]}`"
+            label = f"{where} > {key[0]} parameter `{key[1]}`"
             new_param = new_params.get(key)
             if new_param is None:
                 self.breaking(label, "missing: the new app would ignore or refuse it")
@@ -247,7 +249,7 @@ class _Differ:
             )
         for key, new_param in new_params.items():
             if key not in old_params:
-                label = f"{where} › {key[0]} parameter `{key[1]}`"
+                label = f"{where} > {key[0]} parameter `{key[1]}`"
                 if new_param.get("required", False):
                     self.breaking(label, "new required parameter")
                 else:
@@ -256,7 +258,7 @@ class _Differ:
     # request bodies
 
     def compare_request_body(self, where: str, old: Any, new: Any) -> None:
-        label = f"{where} › request body"
+        label = f"{where} > request body"
         if not old:
             if new and new.get("required", False):
                 self.breaking(label, "new required request body")
@@ -302,7 +304,10 @@ class _Differ:
             self.compare_request_object(where, old_core, new_core)
         if "array" in old_types and "array" in new_types:
             self.compare_request_schema(
-                f"{where}[]", old_core.get("items") or {}, new_core.get("items") or {}, bounds=bounds
+                f"{where}[]",
+                old_core.get("items") or {},
+                new_core.get("items") or {},
+                bounds=bounds,
             )
 
     def compare_request_object(self, where: str, old: Schema, new: Schema) -> None:
@@ -314,7 +319,9 @@ class _Differ:
             if name not in new_props:
                 self.breaking(f"{where}.{name}", "property missing: the new app would ignore it")
                 continue
-            self.compare_request_schema(f"{where}.{name}", old_schema, new_props[name], bounds=False)
+            self.compare_request_schema(
+                f"{where}.{name}", old_schema, new_props[name], bounds=False
+            )
         for name in new_props:
             if name not in old_props:
                 self.addition(f"{where}.{name}", "new property accepted")
@@ -354,11 +361,9 @@ class _Differ:
 
     # responses
 
-    def compare_responses(
-        self, where: str, old: Mapping[str, Any], new: Mapping[str, Any]
-    ) -> None:
+    def compare_responses(self, where: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> None:
         for status, old_response in old.items():
-            label = f"{where} › response {status}"
+            label = f"{where} > response {status}"
             new_response = new.get(status)
             if new_response is None:
                 self.breaking(label, "no longer declared")
@@ -366,13 +371,15 @@ class _Differ:
             self.compare_response(label, old_response, new_response)
         for status in new:
             if status not in old:
-                self.breaking(f"{where} › response {status}", "declared, but not in the contract")
+                self.breaking(f"{where} > response {status}", "declared, but not in the contract")
 
     def compare_response(self, where: str, old: Schema, new: Schema) -> None:
         old_headers, new_headers = _lower_keys(old.get("headers")), _lower_keys(new.get("headers"))
         for name, header in old_headers.items():
-            if header.get("required", False) and not new_headers.get(name, {}).get("required", False):
-                self.breaking(f"{where} › header {name}", "required by the contract, not promised")
+            if header.get("required", False) and not new_headers.get(name, {}).get(
+                "required", False
+            ):
+                self.breaking(f"{where} > header {name}", "required by the contract, not promised")
         old_content, new_content = old.get("content") or {}, new.get("content") or {}
         for media_type, new_media in new_content.items():
             old_media = old_content.get(media_type)
@@ -383,7 +390,9 @@ class _Differ:
                     self.breaking(f"{where} ({media_type})", "a body where the contract has none")
                 continue
             self.compare_response_schema(
-                f"{where} ({media_type})", old_media.get("schema") or {}, new_media.get("schema") or {}
+                f"{where} ({media_type})",
+                old_media.get("schema") or {},
+                new_media.get("schema") or {},
             )
         for media_type in old_content:
             if media_type not in new_content:
@@ -422,7 +431,7 @@ class _Differ:
     def compare_security(self, where: str, old: _Operation, new: _Operation) -> None:
         old_req = _security(self.old, old.body)
         new_req = _security(self.new, new.body)
-        label = f"{where} › security"
+        label = f"{where} > security"
         if old_req == new_req:
             return
         if not new_req and old_req:
@@ -470,7 +479,9 @@ def _security(document: Mapping[str, Any], operation: Mapping[str, Any]) -> froz
     for requirement in requirements:
         if not requirement:
             return frozenset()  # `{}` among the alternatives: anonymous access is allowed
-        accepted.add(" + ".join(sorted(_describe_scheme(schemes.get(n) or {}) for n in requirement)))
+        accepted.add(
+            " + ".join(sorted(_describe_scheme(schemes.get(n) or {}) for n in requirement))
+        )
     return frozenset(accepted)
 
 

@@ -45,7 +45,9 @@ def print_report(report: ContractReport, console: Console) -> None:
         console.rule(f"{row.suite}: {row.operation}", style="red")
         console.print(Text(row.describe_failures(limit=1)))
     if len(failing) > MAX_DETAILED_FAILURES:
-        console.print(f"… and {len(failing) - MAX_DETAILED_FAILURES} more failing rows (see --junit)")
+        console.print(
+            f"… and {len(failing) - MAX_DETAILED_FAILURES} more failing rows (see --junit)"
+        )
     verdict = "[green]contract kept[/]" if report.ok else "[red]contract broken[/]"
     total = len(report.rows)
     console.print(f"{verdict}: {total - len(failing)} of {total} rows passed")
@@ -54,16 +56,18 @@ def print_report(report: ContractReport, console: Console) -> None:
 def _print_notes(report: ContractReport, console: Console) -> None:
     inherited = [row for row in report.rows if row.inherited_by_check]
     if inherited:
-        console.print("[yellow]inherited[/] (the legacy app fails the same checks on the same requests):")
+        console.print(
+            "[yellow]inherited[/] (the legacy app fails the same checks on the same requests):"
+        )
         for row in inherited:
-            checks = ", ".join(f"{name} ×{n}" for name, n in sorted(row.inherited_by_check.items()))
+            checks = ", ".join(f"{name} x{n}" for name, n in sorted(row.inherited_by_check.items()))
             console.print(f"  {row.suite} {row.operation}: {checks}")
     refused = [row for row in report.rows if row.refused_differently]
     if refused:
         console.print("forbidden requests the new app refused with another status (legacy → new):")
         for row in refused:
             pairs = ", ".join(
-                f"{old} → {new} ×{n}" for (old, new), n in sorted(row.refused_differently.items())
+                f"{old} → {new} x{n}" for (old, new), n in sorted(row.refused_differently.items())
             )
             console.print(f"  {row.operation}: {pairs}")
     if report.diff_lines:
@@ -105,7 +109,9 @@ def _testcase(suite: ET.Element, row: OperationResult) -> None:
     elif row.failed:
         failure = ET.SubElement(case, "failure", message=_one_line(row.first_failure, 200))
         failure.text = row.describe_failures(limit=3)
-    notes = [f"{row.cases} cases, {row.passed} passed, {row.inherited} inherited, {row.failed} failed"]
+    notes = [
+        f"{row.cases} cases, {row.passed} passed, {row.inherited} inherited, {row.failed} failed"
+    ]
     for finding in [f for f in row.findings if f.inherited][:3]:
         notes.append(f"inherited [{finding.check}] {finding.title}")
     ET.SubElement(case, "system-out").text = "\n".join(notes)

@@ -22,9 +22,9 @@ from contract_tests.results import Finding, OperationResult, Suite
 from contract_tests.transport import Exchange, exchange_from_schemathesis
 
 if TYPE_CHECKING:
-    from schemathesis import Case
     from schemathesis.core.transport import Response
-    from schemathesis.schemas import APIOperation
+
+    from contract_tests.cases import GeneratedCase, Operation
 
 
 @dataclass(frozen=True)
@@ -37,13 +37,13 @@ class RunOptions:
 
 @dataclass(frozen=True)
 class Answer:
-    """One app's answer to a case: Schemathesis' response (None if the app raised) and the exchange."""
+    """One app's answer to a case: Schemathesis' response (None if it raised) and the exchange."""
 
     response: Response | None
     exchange: Exchange
 
 
-def call(case: Case, app: AppUnderTest, headers: Mapping[str, str]) -> Answer:
+def call(case: GeneratedCase, app: AppUnderTest, headers: Mapping[str, str]) -> Answer:
     started = time.time()
     try:
         response = case.call(app=app.target, headers=dict(headers))
@@ -59,7 +59,7 @@ def reset(*apps: AppUnderTest | None) -> None:
 
 
 def run_generated(
-    operation: APIOperation,
+    operation: Operation,
     *,
     new: AppUnderTest,
     legacy: AppUnderTest | None,
@@ -70,19 +70,23 @@ def run_generated(
     conformance_row = OperationResult(Suite.CONFORMANCE, label)
     differential_row = OperationResult(Suite.DIFFERENTIAL, label)
 
-    def test(case: Case) -> None:
+    def test(case: GeneratedCase) -> None:
         if options.reset_each_case:
             reset(legacy, new)
         legacy_answer = call(case, legacy, options.headers) if legacy is not None else None
         new_answer = call(case, new, options.headers)
-        conformance_row.record_case(_conformance(case, new, new_answer, legacy, legacy_answer, options))
+        conformance_row.record_case(
+            _conformance(case, new, new_answer, legacy, legacy_answer, options)
+        )
         if legacy is None or legacy_answer is None:
             return
         forbidden = case.meta is not None and case.meta.generation.mode.is_negative
         comparison = compare(legacy_answer.exchange, new_answer.exchange, forbidden=forbidden)
         findings = []
         if comparison.verdict is Verdict.MISMATCH:
-            title = f"{comparison.summary}: {case.method.upper()} {new_answer.exchange.request.target}"
+            title = (
+                f"{comparison.summary}: {case.method.upper()} {new_answer.exchange.request.target}"
+            )
             findings.append(Finding("differential", title, comparison.describe()))
             reset(legacy, new)
         elif comparison.verdict is Verdict.REFUSED_DIFFERENTLY:
@@ -103,7 +107,7 @@ def run_generated(
 
 
 def _conformance(
-    case: Case,
+    case: GeneratedCase,
     new: AppUnderTest,
     new_answer: Answer,
     legacy: AppUnderTest | None,

@@ -22,9 +22,10 @@ from contract_tests.results import Finding, OperationResult, Suite
 from contract_tests.runner import Answer, RunOptions, blocking_rows, call, reset
 
 if TYPE_CHECKING:
-    from schemathesis import Case
     from schemathesis.core.transport import Response
     from schemathesis.schemas import BaseSchema
+
+    from contract_tests.cases import GeneratedCase
 
 DEFAULT_SCENARIOS = 20
 DEFAULT_STEPS = 8
@@ -47,7 +48,7 @@ def run_stateful(
     rows: dict[str, OperationResult] = {}
     base: Any = schema.as_state_machine()
 
-    class Lockstep(base):  # type: ignore[misc, valid-type]
+    class Lockstep(base):  # type: ignore[misc]
         def setup(self) -> None:
             super().setup()
             reset(legacy, new)
@@ -57,17 +58,17 @@ def run_stateful(
             self.legacy_answers: dict[str, Answer] = {}
             self.new_answers: dict[str, Answer] = {}
 
-        def get_call_kwargs(self, case: Case) -> dict[str, Any]:
+        def get_call_kwargs(self, case: GeneratedCase) -> dict[str, Any]:
             return {}
 
-        def call(self, case: Case, **kwargs: Any) -> Response:
+        def call(self, case: GeneratedCase, **kwargs: Any) -> Response:
             if legacy is not None:
                 self.legacy_answers[case.id] = call(case, legacy, options.headers)
             answer = call(case, new, options.headers)
             self.new_answers[case.id] = answer
             return answer.response or _crash_response(answer)
 
-        def after_call(self, response: Response, case: Case) -> None:
+        def after_call(self, response: Response, case: GeneratedCase) -> None:
             super().after_call(response, case)
             legacy_answer = self.legacy_answers.get(case.id)
             if legacy_answer is not None and legacy_answer.response is not None:
@@ -78,14 +79,16 @@ def run_stateful(
         def validate_response(
             self,
             response: Response,
-            case: Case,
+            case: GeneratedCase,
             additional_checks: Any = None,
             **kwargs: Any,
         ) -> None:
-            row = rows.setdefault(case.operation.label, OperationResult(Suite.STATEFUL, case.operation.label))
+            row = rows.setdefault(
+                case.operation.label, OperationResult(Suite.STATEFUL, case.operation.label)
+            )
             row.record_case(list(self._step_findings(response, case)))
 
-        def _step_findings(self, response: Response, case: Case) -> Iterator[Finding]:
+        def _step_findings(self, response: Response, case: GeneratedCase) -> Iterator[Finding]:
             new_answer = self.new_answers[case.id]
             legacy_answer = self.legacy_answers.get(case.id)
             if new_answer.response is None:
@@ -111,12 +114,14 @@ def run_stateful(
             if comparison.verdict is Verdict.MISMATCH:
                 steps_so_far = self._history(case)
                 title = f"{comparison.summary}: {steps_so_far}"
-                yield Finding("differential", title, f"after {steps_so_far}\n{comparison.describe()}")
+                yield Finding(
+                    "differential", title, f"after {steps_so_far}\n{comparison.describe()}"
+                )
                 reset(legacy, new)
 
-        def _history(self, case: Case) -> str:
+        def _history(self, case: GeneratedCase) -> str:
             chain: list[str] = []
-            current: Case | None = case
+            current: GeneratedCase | None = case
             while current is not None:
                 chain.append(f"{current.method.upper()} {current.formatted_path}")
                 current = self.recorder.find_parent(case_id=current.id)
@@ -151,7 +156,10 @@ def _crash_response(answer: Answer) -> Response:
     from schemathesis.core.transport import Response
 
     prepared = requests.PreparedRequest()
-    prepared.prepare(method=answer.exchange.request.method, url=f"http://testserver{answer.exchange.request.target}")
+    prepared.prepare(
+        method=answer.exchange.request.method,
+        url=f"http://testserver{answer.exchange.request.target}",
+    )
     return Response(
         status_code=500,
         headers={"content-type": ["text/plain"]},

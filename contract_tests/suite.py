@@ -42,10 +42,14 @@ def watched(app: AppUnderTest, threshold_s: float = DEFAULT_THRESHOLD_S) -> AppU
     """`app` with its ASGI target wrapped in a blocking watch (WSGI apps are left alone)."""
     if not app.is_asgi or isinstance(app.target, BlockingWatch):
         return app
-    return AppUnderTest(app.name, app.app, BlockingWatch(app.target, threshold_s=threshold_s), app.setup)
+    return AppUnderTest(
+        app.name, app.app, BlockingWatch(app.target, threshold_s=threshold_s), app.setup
+    )
 
 
-def run_contract(run: ContractRun, *, progress: Callable[[str], None] = lambda _: None) -> ContractReport:
+def run_contract(
+    run: ContractRun, *, progress: Callable[[str], None] = lambda _: None
+) -> ContractReport:
     schema = cases.load_schema(run.document, max_examples=run.max_examples, seed=run.seed)
     operations = cases.select_operations(schema, run.operations)
     labels = {op.label for op in operations}
@@ -56,7 +60,9 @@ def run_contract(run: ContractRun, *, progress: Callable[[str], None] = lambda _
     progress("OpenAPI diff")
     new_spec = run.new_spec if run.new_spec is not None else fetch_openapi(new)
     if isinstance(new_spec, str):
-        report.rows.append(OperationResult(Suite.OPENAPI_DIFF, "(new app's OpenAPI)", error=new_spec))
+        report.rows.append(
+            OperationResult(Suite.OPENAPI_DIFF, "(new app's OpenAPI)", error=new_spec)
+        )
     else:
         diff = diff_specs(run.document, new_spec)
         report.rows.extend(diff_rows(diff, labels))
@@ -103,10 +109,10 @@ def fetch_openapi(app: AppUnderTest, path: str = OPENAPI_PATH) -> dict[str, Any]
 
 
 def diff_rows(diff: SpecDiff, labels: set[str] | None = None) -> list[OperationResult]:
-    """One row per legacy operation (and one for anything outside them) with its breaking changes."""
+    """One row per legacy operation, holding its breaking changes."""
     rows: dict[str, OperationResult] = {}
     for change in diff.changes:
-        operation = change.where.split(" › ", 1)[0]
+        operation = change.where.split(" > ", 1)[0]
         if labels is not None and operation not in labels:
             continue
         row = rows.setdefault(operation, OperationResult(Suite.OPENAPI_DIFF, operation))

@@ -93,5 +93,7 @@ def run_contract(
         try:
             write_junit(report, options.junit)
         except OSError as error:
-            raise UserError(f"cannot write --junit {str(options.junit)!r}: {error.strerror}") from None
+            raise UserError(
+                f"cannot write --junit {str(options.junit)!r}: {error.strerror}"
+            ) from None
     return report
