@@ -39,7 +39,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePath, PurePosixPath
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from migrator import blocking_rules as table
 from migrator.blocking_rules import BlockingRule
@@ -66,6 +66,7 @@ from migrator.blocking_scan import (
     CallSite,
     ClassFacts,
     FunctionFacts,
+    ImportContext,
     ModuleFacts,
     Sym,
     scan_module,
@@ -141,8 +142,11 @@ def analyze_paths(
     return _analyze(sources, config, root, prefix, shown, errors)
 
 
+_PathKey = TypeVar("_PathKey", bound=str | PurePath)
+
+
 def analyze_sources(
-    sources: Mapping[str | PurePath, str],
+    sources: Mapping[_PathKey, str],
     config: CheckConfig | None = None,
     *,
     root: PurePath | str | None = None,
@@ -211,7 +215,7 @@ def _analyze(
                 continue
             name = naming.canonical(parts)
             try:
-                module = scan_module(tree, name, display, text, naming.relative_bases(parts))
+                module = scan_module(tree, name, display, text, naming.imports(parts))
             except RecursionError:
                 errors.append(FileError(display, "cannot analyse: nested too deeply"))
                 continue
@@ -261,7 +265,10 @@ class _ModuleNaming:
 
     def __init__(self, files: Iterable[tuple[str, ...]], prefix: tuple[str, ...]) -> None:
         self.prefix = prefix
-        self.packages = {parts[:-1] for parts in files if parts and parts[-1] == "__init__.py"}
+        self.folders: dict[tuple[str, ...], list[str]] = {}
+        for parts in files:
+            self.folders.setdefault(parts[:-1], []).append(parts[-1])
+        self.packages = {folder for folder, names in self.folders.items() if "__init__.py" in names}
 
     def canonical(self, parts: tuple[str, ...]) -> str:
         folders, stem = parts[:-1], _stem(parts[-1])
@@ -279,16 +286,20 @@ class _ModuleNaming:
             return (*self.prefix, *folders)
         return folders[depth - 1 :]
 
-    def relative_bases(self, parts: tuple[str, ...]) -> list[str]:
+    def imports(self, parts: tuple[str, ...]) -> ImportContext:
+        """Relative imports' packages and, for a script outside any package, its siblings."""
         folders = parts[:-1]
-        bases = [
-            ".".join(self.folder_name(folders[:depth])) for depth in range(len(folders), -1, -1)
-        ]
+        depths = range(len(folders), -1, -1)
+        bases = [".".join(self.folder_name(folders[:depth])) for depth in depths]
         if () in self.packages:
-            bases.extend(
-                ".".join(self.prefix[:depth]) for depth in range(len(self.prefix) - 1, 0, -1)
-            )
-        return bases
+            above = range(len(self.prefix) - 1, 0, -1)
+            bases.extend(".".join(self.prefix[:depth]) for depth in above)
+        siblings: dict[str, str] = {}
+        if folders not in self.packages:
+            for name in self.folders.get(folders, ()):
+                if name not in (parts[-1], "__init__.py"):
+                    siblings[_stem(name)] = self.canonical((*folders, name))
+        return ImportContext(bases, siblings)
 
     def aliases(self, parts: tuple[str, ...]) -> list[str]:
         """Other names an import may use: the path from the root, with the root's package."""
@@ -356,7 +367,8 @@ class _Rules:
             name[2:]: position for name, position in table.ESCAPE_HATCHES.items() if name[0] == "*"
         }
         self.known_types = {*self.returns.values(), *self.attributes.values()}
-        for name in (*self.blocking, *self.returns, *self.async_apis, *self.escapes):
+        owners = (*self.blocking, *self.returns, *self.attributes, *self.async_apis, *self.escapes)
+        for name in owners:
             self.known_types.add(name.rpartition(".")[0])
         self.known_types.update(self.blocking_any)
         self.known_types.update(self.async_any)
@@ -641,6 +653,9 @@ class _Resolver:
                 return Value(INSTANCE, key)
             return _UNKNOWN
         if kind == FUNCTION:
+            configured = self.rules.returns.get(value.target.name)
+            if configured is not None:
+                return Value(INSTANCE, configured)
             return self.function_result(value.target, called=True)
         if kind == KLASS:
             return Value(PROJECT_INSTANCE, target=value.target)

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -112,7 +112,7 @@ class FunctionFacts:
     decorators: list[Sym] = field(default_factory=list)
     is_generator: bool = False
     is_property: bool = False
-    is_stub: bool = False  # `...`, `pass` or `raise`: a protocol or abstract declaration
+    is_stub: bool = False  # `...` or `raise`: a protocol or abstract declaration
     parameters: list[str] = field(default_factory=list)
     is_bound: bool = False  # a method whose first parameter is self or cls
     loaded_names: frozenset[str] = frozenset()  # names a nested function reads
@@ -162,17 +162,39 @@ class ModuleFacts:
         return codes is None or code in codes
 
 
-def scan_module(
-    tree: ast.Module, name: str, path: str, source: str, relative_bases: Sequence[str]
-) -> ModuleFacts:
-    """Facts of one parsed module.
+@dataclass(frozen=True, slots=True)
+class ImportContext:
+    """Where a module's imports lead.
 
-    `relative_bases[i]` is the package that `from {'.' * (i + 1)}x import y` starts from.
+    `relative_bases[i]` is the package `from {'.' * (i + 1)}x import y` starts from;
+    `siblings` maps the modules next to a script (its folder is on `sys.path`) to their
+    names in the project.
     """
+
+    relative_bases: Sequence[str] = ()
+    siblings: Mapping[str, str] = field(default_factory=dict)
+
+    def absolute(self, level: int, module: str | None) -> str:
+        if level == 0:
+            top, dot, rest = (module or "").partition(".")
+            sibling = self.siblings.get(top)
+            return f"{sibling}{dot}{rest}" if sibling else module or ""
+        if level > len(self.relative_bases):
+            return "<unresolved>"
+        base = self.relative_bases[level - 1]
+        if module:
+            return f"{base}.{module}" if base else module
+        return base
+
+
+def scan_module(
+    tree: ast.Module, name: str, path: str, source: str, imports: ImportContext
+) -> ModuleFacts:
+    """Facts of one parsed module."""
     module = ModuleFacts(name=name, path=path, source=source, noqa=_noqa_comments(source))
     body = FunctionFacts(module, MODULE_QUALNAME, 1, 0, is_async=False)
     module.functions.append(body)
-    scanner = _Scanner(module, body, module.symbols, [], relative_bases)
+    scanner = _Scanner(module, body, module.symbols, [], imports)
     scanner.block(tree.body)
     done = [scanner]
     queue = scanner.deferred
@@ -220,12 +242,12 @@ class _Deferred:
     facts: FunctionFacts
     outer: list[dict[str, Sym]]
     params: list[tuple[str, Sym]]
-    relative_bases: Sequence[str]
+    imports: ImportContext
     enclosing_loaded: list[set[str]]
 
     def scan(self) -> _Scanner:
         scanner = _Scanner(
-            self.facts.module, self.facts, dict(self.params), self.outer, self.relative_bases
+            self.facts.module, self.facts, dict(self.params), self.outer, self.imports
         )
         scanner.enclosing_loaded = self.enclosing_loaded
         if self.params and self.params[0][1][0] == SELF:
@@ -249,14 +271,14 @@ class _Scanner:
         facts: FunctionFacts,
         env: dict[str, Sym],
         outer: list[dict[str, Sym]],
-        relative_bases: Sequence[str],
+        imports: ImportContext,
     ) -> None:
         self.module = module
         self.facts = facts
         self.calls = facts.calls
         self.env = env
         self.outer = outer
-        self.relative_bases = relative_bases
+        self.imports = imports
         self.is_module = facts.qualname == MODULE_QUALNAME
         self.prefix = "" if self.is_module else f"{facts.qualname}.<locals>."
         self.owner: ClassFacts | None = None  # the class whose body is being walked
@@ -435,15 +457,16 @@ class _Scanner:
         self.block(node.finalbody)
 
     def _import(self, node: ast.Import) -> None:
+        absolute = self.imports.absolute
         for alias in node.names:
             if alias.asname:
-                self.bind_name(alias.asname, (EXT, alias.name))
+                self.bind_name(alias.asname, (EXT, absolute(0, alias.name)))
             else:
                 top = alias.name.partition(".")[0]
-                self.bind_name(top, (EXT, top))
+                self.bind_name(top, (EXT, absolute(0, top)))
 
     def _import_from(self, node: ast.ImportFrom) -> None:
-        base = self._absolute(node.level, node.module)
+        base = self.imports.absolute(node.level, node.module)
         if base == "__future__":
             return
         for alias in node.names:
@@ -453,16 +476,6 @@ class _Scanner:
                 continue
             qualified = f"{base}.{alias.name}" if base else alias.name
             self.bind_name(alias.asname or alias.name, (EXT, qualified))
-
-    def _absolute(self, level: int, module: str | None) -> str:
-        if level == 0:
-            return module or ""
-        if level > len(self.relative_bases):
-            return "<unresolved>"
-        base = self.relative_bases[level - 1]
-        if module:
-            return f"{base}.{module}" if base else module
-        return base
 
     def _global(self, node: ast.Global) -> None:
         self.global_names.update(node.names)
@@ -547,7 +560,7 @@ class _Scanner:
         else:
             outer = [self.env, *self.outer]
         loaded = [self.loaded, *self.enclosing_loaded]
-        self.deferred.append(_Deferred(node, facts, outer, params, self.relative_bases, loaded))
+        self.deferred.append(_Deferred(node, facts, outer, params, self.imports, loaded))
 
     def _class_def(self, node: ast.ClassDef) -> None:
         for decorator in node.decorator_list:
@@ -805,11 +818,11 @@ def _names_flag(node: ast.expr) -> bool:
 
 
 def _is_stub(body: list[ast.stmt]) -> bool:
-    return all(
-        isinstance(statement, ast.Pass | ast.Raise)
-        or (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant))
-        for statement in body
-    )
+    """`...` (after a docstring) or `raise NotImplementedError`: a declaration only."""
+    last = body[-1]
+    if isinstance(last, ast.Raise):
+        return len(body) <= 2
+    return isinstance(last, ast.Expr) and getattr(last.value, "value", None) is Ellipsis
 
 
 def _parameter_names(args: ast.arguments) -> list[str]:
