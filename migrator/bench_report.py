@@ -441,6 +441,93 @@ def _goal_cell(met: bool | None) -> str:
     return '<span class="met">met</span>' if met else '<span class="missed">missed</span>'
 
 
+def _endpoint_section(
+    results: BenchResults,
+    endpoint: str,
+    colours: dict[str, str],
+    pairs: Sequence[Sequence[str]],
+    *,
+    tables: bool = True,
+) -> str:
+    """An endpoint's heading, legend, its three charts and (with `tables`) its numbers."""
+    runs = _runs_of(results, endpoint)
+    concurrencies = sorted({r.concurrency for r in runs})
+    shown = [name for name in colours if any(r.service == name for r in runs)]
+    legend = "".join(
+        f'<span><i style="background:{colours[name]}"></i>{html.escape(name)}</span>'
+        for name in shown
+    )
+    anchor = "endpoint-" + "".join(ch if ch.isalnum() else "-" for ch in endpoint)
+    body = [
+        f'<h2 id="{anchor}">{html.escape(endpoint)}: '
+        f"<code>{html.escape(_endpoint_label(results, endpoint))}</code></h2>",
+        f'<div class="legend">{legend}</div><div class="charts">',
+    ]
+    for title, metric in (
+        ("throughput (req/s)", "rps"),
+        ("p50 latency (ms)", "p50_ms"),
+        ("p99 latency (ms)", "p99_ms"),
+    ):
+        series = [
+            Series(
+                name,
+                colours[name],
+                [(r.concurrency, float(getattr(r, metric))) for r in runs if r.service == name],
+            )
+            for name in shown
+        ]
+        body.append(svg_chart(title, series, concurrencies))
+    body.append("</div>")
+    if not tables:
+        return "\n".join(body)
+    rows = [
+        [
+            html.escape(r.service),
+            str(r.concurrency),
+            fmt_rps(r.rps),
+            *(fmt_ms(getattr(r, f)) for f in LATENCY_FIELDS),
+            str(r.errors),
+            str(r.non_2xx),
+        ]
+        for r in runs
+    ]
+    header = ["service", "c", "req/s", "p50 ms", "p90 ms", "p95 ms", "p99 ms", "max ms"]
+    body.append(_html_table([*header, "errors", "non-2xx"], rows))
+    found = [r for r in ratios(results, pairs) if r.endpoint == endpoint]
+    if found:
+        body.append(
+            _html_table(
+                ["new / old", "c", "req/s", "p50", "p99"],
+                [
+                    [html.escape(f"{r.new} / {r.old}"), str(r.concurrency), *_ratio_cells(r)]
+                    for r in found
+                ],
+            )
+        )
+    return "\n".join(body)
+
+
+def _page(body: Sequence[str]) -> str:
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        "<title>migrate bench</title>"
+        f"<style>{_CSS}</style></head><body>"
+        + "\n".join(body)
+        + f"<script>{_MARK_DRAWN}</script></body></html>\n"
+    )
+
+
+def render_figure_html(results: BenchResults, endpoints: Sequence[str]) -> str:
+    """A page with only these endpoints' charts and a one-line caption: for a screenshot."""
+    missing = [e for e in endpoints if e not in _endpoints(results)]
+    if missing:
+        raise ValueError(f"no runs for endpoints {', '.join(missing)}")
+    colours = _colours(results)
+    body = [_endpoint_section(results, e, colours, [], tables=False) for e in endpoints]
+    body.append(f'<p class="summary">{html.escape(summary_line(results))}</p>')
+    return _page(body)
+
+
 def render_html(results: BenchResults) -> str:
     """report.html: one page, no external resources; per endpoint the req/s, p50 and p99
     charts against concurrency (one line per service), its table and its ratios."""
@@ -469,58 +556,8 @@ def render_html(results: BenchResults) -> str:
             "<h2>Goals</h2>",
             _html_table(["goal", "new / old", "measured", "ratio", "target", "result"], rows),
         ]
-    legend = "".join(
-        f'<span><i style="background:{colour}"></i>{html.escape(name)}</span>'
-        for name, colour in colours.items()
-    )
     for endpoint in _endpoints(results):
-        runs = _runs_of(results, endpoint)
-        concurrencies = sorted({r.concurrency for r in runs})
-        anchor = "endpoint-" + "".join(ch if ch.isalnum() else "-" for ch in endpoint)
-        body.append(
-            f'<h2 id="{anchor}">{html.escape(endpoint)}: '
-            f"<code>{html.escape(_endpoint_label(results, endpoint))}</code></h2>"
-        )
-        body.append(f'<div class="legend">{legend}</div><div class="charts">')
-        for title, metric in (
-            ("throughput (req/s)", "rps"),
-            ("p50 latency (ms)", "p50_ms"),
-            ("p99 latency (ms)", "p99_ms"),
-        ):
-            series = [
-                Series(
-                    name,
-                    colour,
-                    [(r.concurrency, float(getattr(r, metric))) for r in runs if r.service == name],
-                )
-                for name, colour in colours.items()
-            ]
-            body.append(svg_chart(title, [s for s in series if s.points], concurrencies))
-        body.append("</div>")
-        rows = [
-            [
-                html.escape(r.service),
-                str(r.concurrency),
-                fmt_rps(r.rps),
-                *(fmt_ms(getattr(r, f)) for f in LATENCY_FIELDS),
-                str(r.errors),
-                str(r.non_2xx),
-            ]
-            for r in runs
-        ]
-        header = ["service", "c", "req/s", "p50 ms", "p90 ms", "p95 ms", "p99 ms", "max ms"]
-        body.append(_html_table([*header, "errors", "non-2xx"], rows))
-        found = [r for r in ratios(results, pairs) if r.endpoint == endpoint]
-        if found:
-            body.append(
-                _html_table(
-                    ["new / old", "c", "req/s", "p50", "p99"],
-                    [
-                        [html.escape(f"{r.new} / {r.old}"), str(r.concurrency), *_ratio_cells(r)]
-                        for r in found
-                    ],
-                )
-            )
+        body.append(_endpoint_section(results, endpoint, colours, pairs))
     spread = spread_rows(results)
     if spread:
         body.append("<h2>Load spread over workers</h2>")
@@ -565,13 +602,7 @@ def render_html(results: BenchResults) -> str:
         + html.escape(json.dumps({k: v for k, v in env.items() if k != "services"}, indent=2))
         + "</pre>"
     )
-    return (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-        "<title>migrate bench</title>"
-        f"<style>{_CSS}</style></head><body>"
-        + "\n".join(body)
-        + f"<script>{_MARK_DRAWN}</script></body></html>\n"
-    )
+    return _page(body)
 
 
 def write_reports(results: BenchResults, out_dir: Path) -> list[Path]:
