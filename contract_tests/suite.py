@@ -14,7 +14,7 @@ from contract_tests import cases, stateful
 from contract_tests.apps import AppUnderTest
 from contract_tests.blocking_watch import DEFAULT_THRESHOLD_S, BlockingWatch
 from contract_tests.explicit import run_explicit
-from contract_tests.openapi_diff import SpecDiff, diff_specs, iter_lines
+from contract_tests.openapi_diff import Severity, SpecDiff, diff_specs, iter_lines
 from contract_tests.results import ContractReport, Finding, OperationResult, Suite
 from contract_tests.runner import RunOptions, run_generated
 from contract_tests.transport import RawRequest, send
@@ -116,7 +116,7 @@ def diff_rows(diff: SpecDiff, labels: set[str] | None = None) -> list[OperationR
         if labels is not None and operation not in labels:
             continue
         row = rows.setdefault(operation, OperationResult(Suite.OPENAPI_DIFF, operation))
-        if change.severity == "breaking":
+        if change.severity is Severity.BREAKING:
             row.findings.append(Finding("openapi diff", str(change), str(change)))
     for row in rows.values():
         row.cases = 1

@@ -47,8 +47,12 @@ def test_naive_and_z_suffixed_request_times_count_as_utc() -> None:
 def test_timestamps_in_csv_text_are_normalised_too() -> None:
     now = time.time()
     fresh = dt.datetime.fromtimestamp(now, dt.UTC).isoformat()
-    text = f"INV-00009,Acme,10.00,EUR,draft,,{fresh}\nINV-00001,Acme,1.00,EUR,paid,,2024-01-16T09:00:00+00:00\n"
+    text = (
+        f"INV-00009,Acme,10.00,EUR,draft,,{fresh}\n"
+        "INV-00001,Acme,1.00,EUR,paid,,2024-01-16T09:00:00+00:00\n"
+    )
     assert normalise_text(text, now, now) == (
+        f""
         f"INV-00009,Acme,10.00,EUR,draft,,{NOW}\nINV-00001,Acme,1.00,EUR,paid,,2024-01-16T09:00:00+00:00\n"
     )
 

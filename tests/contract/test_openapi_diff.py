@@ -144,7 +144,8 @@ def test_renamed_path_parameter_is_not_a_change() -> None:
 def test_missing_parameter_breaks() -> None:
     diff = changed(lambda new: at(new, *GET)["parameters"].pop(1))
     assert only_breaking(diff) == [
-        "GET /items/{item_id} > query parameter `page`: missing: the new app would ignore or refuse it"
+        "GET /items/{item_id} > query parameter `page`: missing: the new app "
+        "would ignore or refuse it"
     ]
 
 
@@ -258,7 +259,8 @@ def test_request_body_property_type_narrowed_breaks() -> None:
 
     diff = changed(edit)
     assert only_breaking(diff) == [
-        "POST /items > request body (application/json).note: type narrowed from null|string to string"
+        "POST /items > request body (application/json).note: type narrowed "
+        "from null|string to string"
     ]
 
 
@@ -269,7 +271,8 @@ def test_request_body_property_missing_breaks() -> None:
 
     diff = changed(edit)
     assert only_breaking(diff) == [
-        "POST /items > request body (application/json).note: property missing: the new app would ignore it"
+        "POST /items > request body (application/json).note: property missing: "
+        "the new app would ignore it"
     ]
 
 
@@ -306,7 +309,8 @@ def test_response_required_property_may_be_missing_breaks() -> None:
 
     diff = changed(edit)
     assert only_breaking(diff) == [
-        "GET /items/{item_id} > response 200 (application/json).name: required by the contract, may be missing"
+        "GET /items/{item_id} > response 200 (application/json).name: required "
+        "by the contract, may be missing"
     ]
 
 
@@ -317,7 +321,8 @@ def test_response_type_widened_breaks() -> None:
 
     diff = changed(edit)
     assert only_breaking(diff) == [
-        "GET /items/{item_id} > response 200 (application/json).id: type widened from integer to number"
+        "GET /items/{item_id} > response 200 (application/json).id: type "
+        "widened from integer to number"
     ]
 
 
@@ -328,7 +333,8 @@ def test_response_field_becoming_nullable_breaks() -> None:
 
     diff = changed(edit)
     assert only_breaking(diff) == [
-        "GET /items/{item_id} > response 200 (application/json).name: type widened from string to null|string"
+        "GET /items/{item_id} > response 200 (application/json).name: type "
+        "widened from string to null|string"
     ]
 
 
@@ -339,7 +345,8 @@ def test_leaked_response_field_breaks() -> None:
 
     diff = changed(edit)
     assert only_breaking(diff) == [
-        "GET /items/{item_id} > response 200 (application/json).tenant_id: property the contract forbids (leaked field)"
+        "GET /items/{item_id} > response 200 (application/json).tenant_id: "
+        "property the contract forbids (leaked field)"
     ]
 
 
@@ -364,7 +371,8 @@ def test_new_response_field_is_an_addition_where_the_contract_allows_more() -> N
 def test_required_response_header_not_promised_breaks() -> None:
     diff = changed(lambda new: at(new, *GET)["responses"]["200"].pop("headers"))
     assert only_breaking(diff) == [
-        "GET /items/{item_id} > response 200 > header x-total: required by the contract, not promised"
+        "GET /items/{item_id} > response 200 > header x-total: required by the "
+        "contract, not promised"
     ]
 
 
@@ -504,4 +512,4 @@ def test_lines_put_breaking_changes_first() -> None:
     lines = list(iter_lines(changed(edit)))
     assert lines[0].startswith("BREAKING")
     assert lines[-1].startswith("added")
-    assert Severity.BREAKING == "breaking"
+    assert str(Severity.BREAKING) == "breaking"
