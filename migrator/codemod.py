@@ -1,0 +1,318 @@
+"""`migrate SRC`: gather → transform (in parallel) → write, and the result the report shows.
+
+1. Gather (`project.gather`): one sequential pass over every file in sorted order, with
+   `ast`, for the cross-file facts (apps, blueprints, prefixes, views registered elsewhere).
+2. Transform (`convert_file`): each file on its own, in a process pool of `jobs` workers;
+   every worker gets the same facts, so the output does not depend on `jobs` or order.
+3. Write (`write_result`): atomically (temp file + `os.replace`), in place or under `--out`;
+   the generated support module is written beside the package.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+import libcst as cst
+from libcst.codemod import CodemodContext
+
+from migrator.errors import UserError
+from migrator.project import (
+    COMPAT_MARKER,
+    ProjectFacts,
+    SourceFile,
+    gather,
+    is_generated_compat,
+    read_source,
+)
+from migrator.rules import Rule
+from migrator.transforms import CONCERNS, FileState, FlaskToFastAPI, RouteRecord
+
+FileStatus = Literal["converted", "unchanged", "error"]
+
+
+@dataclass
+class FileResult:
+    """What happened to one file."""
+
+    relpath: str
+    status: FileStatus
+    error: str | None = None
+    old: str | None = None
+    new: str | None = None
+    routes: list[RouteRecord] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)
+
+
+@dataclass
+class MigrationResult:
+    """The whole run: facts, per-file results, blocking-call findings."""
+
+    facts: ProjectFacts
+    files: list[FileResult]
+    findings: list[dict[str, object]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    spec: str | None = None
+
+    @property
+    def routes(self) -> list[RouteRecord]:
+        return [route for file in self.files for route in file.routes]
+
+    @property
+    def changed(self) -> list[FileResult]:
+        return [f for f in self.files if f.status == "converted"]
+
+    @property
+    def errors(self) -> list[FileResult]:
+        return [f for f in self.files if f.status == "error"]
+
+
+def compat_source() -> str:
+    """The support module's source, as the output project receives it."""
+    text = resources.files("migrator.templates").joinpath("flask_compat.py").read_text()
+    return text
+
+
+# --- the per-file transform (runs in worker processes) -------------------------------------
+
+_worker_facts: ProjectFacts | None = None
+_worker_disabled: frozenset[Rule] = frozenset()
+
+
+def _init_worker(facts: ProjectFacts, disabled: frozenset[Rule]) -> None:
+    global _worker_facts, _worker_disabled
+    _worker_facts = facts
+    _worker_disabled = disabled
+
+
+def _convert_index(index: int) -> FileResult:
+    assert _worker_facts is not None
+    return convert_file(_worker_facts, _worker_facts.files[index], _worker_disabled)
+
+
+def convert_file(facts: ProjectFacts, file: SourceFile, disabled: frozenset[Rule]) -> FileResult:
+    """Rewrite one file; never raises for a bad input file (the result says what happened)."""
+    if file.relpath in facts.errors:
+        return FileResult(file.relpath, "error", facts.errors[file.relpath])
+    if file.relpath not in facts.relevant:
+        return FileResult(file.relpath, "unchanged")
+    try:
+        old = read_source(file.path)
+    except UserError as error:
+        return FileResult(file.relpath, "error", str(error).partition(": ")[2] or str(error))
+    try:
+        tree = cst.parse_module(old)
+    except cst.ParserSyntaxError as error:
+        return FileResult(file.relpath, "error", f"does not parse (line {error.raw_line}): {error.message}")
+    state = FileState(facts, file, disabled)
+    context = CodemodContext(filename=str(file.path), full_module_name=file.module)
+    command = FlaskToFastAPI(context, state, CONCERNS)
+    new = command.transform_module(tree).code
+    try:
+        compile(new, file.relpath, "exec")
+    except SyntaxError as error:  # a bug of ours: keep the file as it was, say so
+        return FileResult(
+            file.relpath, "error", f"internal error: the converted code does not compile ({error})"
+        )
+    status: FileStatus = "converted" if new != old else "unchanged"
+    return FileResult(
+        file.relpath,
+        status,
+        old=old,
+        new=new if status == "converted" else None,
+        routes=state.routes,
+        notes=state.notes,
+        rules=sorted(rule.value for rule in state.applied),
+    )
+
+
+# --- the run ---------------------------------------------------------------------------
+
+
+def migrate(
+    src: Path,
+    *,
+    jobs: int = 1,
+    disabled: frozenset[Rule] = frozenset(),
+    progress: Callable[[int], Iterator[int]] | None = None,
+) -> MigrationResult:
+    """Gather facts and convert every file of the project at `src` (nothing is written)."""
+    facts = gather(src)
+    if not facts.relevant and not facts.errors:
+        raise UserError(f"{src}: no Flask app found (no file imports flask or werkzeug)")
+    indexes = list(range(len(facts.files)))
+    results = _run(facts, indexes, jobs, disabled, progress)
+    result = MigrationResult(facts, results)
+    if any(r.status == "converted" for r in results) or facts.objects:
+        result.files.append(_compat_result(facts))
+    result.files.sort(key=lambda f: f.relpath)
+    result.notes.append(
+        "every handler is emitted as `def` (run in FastAPI's threadpool): the blocking-call "
+        "checker is not available to prove a handler non-blocking"
+    )
+    return result
+
+
+def _run(
+    facts: ProjectFacts,
+    indexes: list[int],
+    jobs: int,
+    disabled: frozenset[Rule],
+    progress: Callable[[int], Iterator[int]] | None,
+) -> list[FileResult]:
+    ticks = progress(len(indexes)) if progress is not None else None
+    results: list[FileResult] = []
+    if jobs <= 1 or len(indexes) < 2:
+        for index in indexes:
+            results.append(convert_file(facts, facts.files[index], disabled))
+            if ticks is not None:
+                next(ticks, None)
+        return results
+    chunk = max(1, min(16, len(indexes) // (jobs * 4) or 1))
+    with ProcessPoolExecutor(
+        max_workers=jobs, initializer=_init_worker, initargs=(facts, disabled)
+    ) as pool:
+        for result in pool.map(_convert_index, indexes, chunksize=chunk):
+            results.append(result)
+            if ticks is not None:
+                next(ticks, None)
+    return results
+
+
+def _compat_result(facts: ProjectFacts) -> FileResult:
+    source = compat_source()
+    existing = facts.import_root / Path(*facts.compat_module.split(".")).with_suffix(".py")
+    relpath = facts.compat_relpath
+    if existing.exists():
+        old = existing.read_text(errors="replace")
+        if old == source:
+            return FileResult(relpath, "unchanged")
+        if is_generated_compat(old):
+            return FileResult(
+                relpath,
+                "unchanged",
+                notes=["the support module exists and was edited: kept as is (delete it to regenerate)"],
+            )
+    return FileResult(relpath, "converted", old="", new=source, notes=["generated support module"])
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+def check_clean_worktree(src: Path) -> None:
+    """In-place conversion needs SRC in a git work tree with nothing uncommitted under it."""
+    folder = src if src.is_dir() else src.parent
+    try:
+        top = subprocess.run(
+            ["git", "-C", str(folder), "rev-parse", "--show-toplevel"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except OSError:
+        top = None
+    if top is None or top.returncode != 0:
+        raise UserError(
+            f"{src} is not in a git work tree, so an in-place rewrite could not be undone:"
+            " use --out DIR, or --force"
+        )
+    status = subprocess.run(
+        ["git", "-C", str(folder), "status", "--porcelain", "--", str(src)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if status.stdout.strip():
+        raise UserError(
+            f"{src} has uncommitted changes; commit or stash them first, or use --out DIR, or --force"
+        )
+
+
+def destination_root(src: Path, out: Path | None) -> Path:
+    """The folder that plays SRC's parent: files go to `<root>/<relpath>`."""
+    src = src.resolve()
+    return src.parent if out is None else out.resolve()
+
+
+def prepare_out(src: Path, out: Path, force: bool) -> None:
+    """Copy SRC to OUT/<name of SRC> (every file, so data files and templates come along)."""
+    src = src.resolve()
+    target = out.resolve() / src.name
+    if target.exists() and any(target.iterdir() if target.is_dir() else [target]):
+        if not force:
+            raise UserError(f"{target} already exists; choose another --out, or --force to overwrite")
+    out.mkdir(parents=True, exist_ok=True)
+    if src.is_dir():
+        shutil.copytree(
+            src,
+            target,
+            ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".git"),
+            dirs_exist_ok=True,
+        )
+    else:
+        shutil.copy2(src, target)
+
+
+def write_result(result: MigrationResult, root: Path) -> None:
+    """Write every converted file under `root`, each atomically."""
+    for file in result.files:
+        if file.status == "converted" and file.new is not None:
+            atomic_write(root / file.relpath, file.new)
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write via a temporary file in the same folder and `os.replace`: never half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def unified_diff(result: MigrationResult) -> str:
+    """The changes as one unified diff, files in path order."""
+    chunks = []
+    for file in result.files:
+        if file.status != "converted" or file.new is None:
+            continue
+        chunks.extend(
+            difflib.unified_diff(
+                (file.old or "").splitlines(keepends=True),
+                file.new.splitlines(keepends=True),
+                fromfile=f"a/{file.relpath}" if file.old else "/dev/null",
+                tofile=f"b/{file.relpath}",
+            )
+        )
+    return "".join(chunks)
+
+
+__all__ = [
+    "COMPAT_MARKER",
+    "FileResult",
+    "MigrationResult",
+    "atomic_write",
+    "check_clean_worktree",
+    "compat_source",
+    "convert_file",
+    "destination_root",
+    "migrate",
+    "prepare_out",
+    "unified_diff",
+    "write_result",
+]

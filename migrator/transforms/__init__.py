@@ -1,0 +1,28 @@
+"""One libcst transformer per Flask concern, run together by `FlaskToFastAPI`.
+
+The order matters where concerns meet on one node: routes first (they decide which
+functions are views), imports last (they see what the others left).
+"""
+
+from __future__ import annotations
+
+from migrator.transforms.app import AppConcern
+from migrator.transforms.base import Concern, FileState, FlaskToFastAPI, RouteRecord
+from migrator.transforms.blueprints import BlueprintConcern
+from migrator.transforms.errors import ErrorConcern
+from migrator.transforms.imports import ImportsConcern
+from migrator.transforms.request import RequestConcern
+from migrator.transforms.responses import ResponseConcern
+from migrator.transforms.routes import RouteConcern
+
+CONCERNS: tuple[type[Concern], ...] = (
+    RouteConcern,
+    RequestConcern,
+    ResponseConcern,
+    ErrorConcern,
+    AppConcern,
+    BlueprintConcern,
+    ImportsConcern,
+)
+
+__all__ = ["CONCERNS", "FileState", "FlaskToFastAPI", "RouteRecord"]

@@ -1,0 +1,157 @@
+"""Small helpers for reading and building libcst nodes."""
+
+from __future__ import annotations
+
+import ast
+import json
+from functools import lru_cache
+from typing import Any
+
+import libcst as cst
+
+_MISSING = object()
+
+
+@lru_cache(maxsize=4096)
+def _parse(code: str) -> cst.BaseExpression:
+    return cst.parse_expression(code)
+
+
+def expr(code: str) -> cst.BaseExpression:
+    """An expression node from source text (parsed once, shared: nodes are immutable)."""
+    return _parse(code)
+
+
+def code(node: cst.CSTNode) -> str:
+    return cst.Module([]).code_for_node(node)
+
+
+def literal(node: cst.CSTNode | None, default: Any = _MISSING) -> Any:
+    """The Python value of a literal node (str, number, None, bool, list/tuple/set of those)."""
+    if node is None:
+        return default
+    if isinstance(node, cst.SimpleString | cst.ConcatenatedString):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else default
+    if isinstance(node, cst.Integer | cst.Float):
+        return ast.literal_eval(node.value)
+    if isinstance(node, cst.Name) and node.value in ("None", "True", "False"):
+        return {"None": None, "True": True, "False": False}[node.value]
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
+        inner = literal(node.expression, default)
+        return -inner if isinstance(inner, int | float) else default
+    if isinstance(node, cst.List | cst.Tuple | cst.Set):
+        values = [literal(element.value, _MISSING) for element in node.elements]
+        if any(value is _MISSING for value in values):
+            return default
+        return values
+    return default
+
+
+def is_literal(node: cst.CSTNode | None) -> bool:
+    return literal(node, _MISSING) is not _MISSING
+
+
+def literal_str(node: cst.CSTNode | None) -> str | None:
+    value = literal(node, None)
+    return value if isinstance(value, str) else None
+
+
+def find_arg(call: cst.Call, position: int | None, keyword: str | None) -> cst.Arg | None:
+    """The argument at `position` (positional) or named `keyword`."""
+    positional = [a for a in call.args if a.keyword is None and not a.star]
+    for argument in call.args:
+        if (
+            keyword is not None
+            and argument.keyword is not None
+            and argument.keyword.value == keyword
+        ):
+            return argument
+    if position is not None and position < len(positional):
+        return positional[position]
+    return None
+
+
+def arg_value(
+    call: cst.Call, position: int | None, keyword: str | None
+) -> cst.BaseExpression | None:
+    argument = find_arg(call, position, keyword)
+    return argument.value if argument is not None else None
+
+
+def keyword_names(call: cst.Call) -> list[str]:
+    return [a.keyword.value for a in call.args if a.keyword is not None]
+
+
+def has_star_args(call: cst.Call) -> bool:
+    return any(a.star for a in call.args)
+
+
+def kwarg(name: str, value: cst.BaseExpression) -> cst.Arg:
+    return cst.Arg(
+        value=value,
+        keyword=cst.Name(name),
+        equal=cst.AssignEqual(
+            whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
+        ),
+    )
+
+
+def posarg(value: cst.BaseExpression) -> cst.Arg:
+    return cst.Arg(value=value)
+
+
+def call(
+    func: str | cst.BaseExpression, args: list[cst.Arg], like: cst.Call | None = None
+) -> cst.Call:
+    """A call; keeps the formatting (parentheses whitespace) of `like` when given."""
+    function = expr(func) if isinstance(func, str) else func
+    fixed = _comma_args(args, like)
+    if like is not None:
+        return like.with_changes(func=function, args=fixed)
+    return cst.Call(func=function, args=fixed)
+
+
+def _comma_args(args: list[cst.Arg], like: cst.Call | None) -> list[cst.Arg]:
+    """Separate arguments by commas, reusing the original commas (and line breaks) if any."""
+    if not args:
+        return []
+    commas = [a.comma for a in like.args] if like is not None else []
+    multiline = any(
+        isinstance(c, cst.Comma) and isinstance(c.whitespace_after, cst.ParenthesizedWhitespace)
+        for c in commas
+    )
+    trailing = bool(commas) and isinstance(commas[-1], cst.Comma)
+    result = []
+    for index, argument in enumerate(args):
+        last = index == len(args) - 1
+        if last and not (multiline and trailing):
+            comma: cst.Comma | cst.MaybeSentinel = cst.MaybeSentinel.DEFAULT
+        elif index < len(commas) and isinstance(commas[index], cst.Comma):
+            comma = commas[index]  # type: ignore[assignment]
+        elif multiline and commas and isinstance(commas[0], cst.Comma):
+            comma = commas[0]  # type: ignore[assignment]
+        else:
+            comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+        result.append(argument.with_changes(comma=comma))
+    if like is not None and like.args and not (multiline and trailing):
+        closing = like.args[-1].whitespace_after_arg
+        result[-1] = result[-1].with_changes(whitespace_after_arg=closing)
+    return result
+
+
+def dotted(node: cst.BaseExpression) -> str | None:
+    """`a.b.c` as text for Name/Attribute chains."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = dotted(node.value)
+        return f"{base}.{node.attr.value}" if base else None
+    return None
+
+
+def string(value: str) -> cst.SimpleString:
+    """A string literal, double-quoted unless the text itself holds double quotes."""
+    if '"' in value and "'" not in value:
+        return cst.SimpleString(repr(value))
+    return cst.SimpleString(json.dumps(value, ensure_ascii=False))
