@@ -865,6 +865,8 @@ class ProjectAnalysis:
         elif key is not None:
             if site.usage != AWAITED and not site.nonblocking:  # only awaitables are awaited
                 rule = rules.blocking_rule(key)
+                if rule is not None and key in table.LAZY_CALLS:
+                    rule = rule if self._iterated_here(function, site) else None
             if rule is not None:
                 edge = None
             coroutine = coroutine or rules.is_async_api(key)
@@ -924,13 +926,17 @@ class ProjectAnalysis:
             if key is not None and key in self._rules.safe:
                 return False
         if target.is_generator and not resolver.is_context_manager(target):
-            if site.usage == ITERATED:
-                return True
-            if site.usage == ARGUMENT and site.parent >= 0:
-                parent = resolver.resolve(caller.calls[site.parent].callee)
-                return parent.kind == EXTERNAL and parent.name in table.ITERATOR_CONSUMERS
-            return False
+            return self._iterated_here(caller, site)
         return not (site.usage == AWAITED and target.decorators)
+
+    def _iterated_here(self, caller: FunctionFacts, site: CallSite) -> bool:
+        """Whether the iterator a call returns is consumed where it is made."""
+        if site.usage == ITERATED:
+            return True
+        if site.usage == ARGUMENT and site.parent >= 0:
+            parent = self._resolver.resolve(caller.calls[site.parent].callee)
+            return parent.kind == EXTERNAL and parent.name in table.ITERATOR_CONSUMERS
+        return False
 
     def _keeps_coroutine(self, function: FunctionFacts) -> bool:
         """An `async def` stays a coroutine function unless a decorator may wrap it."""

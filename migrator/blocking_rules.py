@@ -280,6 +280,31 @@ BLOCKING_RULES: tuple[BlockingRule, ...] = (
         ),
     ),
     BlockingRule(
+        "BLK305",
+        "touches the file system synchronously (stat, listdir, mkdir, unlink...)",
+        "use anyio.Path / aiofiles.os, or await asyncio.to_thread(...)",
+        (
+            *methods(
+                "os.path",
+                "exists lexists isfile isdir islink ismount getsize getmtime getatime getctime"
+                " samefile",
+            ),
+            *methods(
+                "os",
+                "stat lstat listdir scandir walk mkdir makedirs remove unlink rmdir removedirs"
+                " rename renames replace chmod chown utime truncate link symlink readlink access",
+            ),
+            *methods(
+                "pathlib.Path",
+                "exists is_file is_dir is_symlink is_mount stat lstat owner group mkdir rmdir"
+                " unlink touch rename replace iterdir glob rglob samefile chmod symlink_to"
+                " hardlink_to readlink",
+            ),
+            "glob.glob",
+            "glob.iglob",
+        ),
+    ),
+    BlockingRule(
         "BLK401",
         "sleeps and blocks the event loop",
         "use await asyncio.sleep(...)",
@@ -624,6 +649,11 @@ ESCAPE_HATCHES: dict[str, int] = {
     "starlette.background.BackgroundTasks.add_task": 0,
     "starlette.background.BackgroundTask": 0,
 }
+
+# Calls that return a lazy iterator: they block where it is iterated, not where it is made.
+LAZY_CALLS: frozenset[str] = frozenset(
+    (*methods("pathlib.Path", "iterdir glob rglob"), "os.walk", "glob.iglob")
+)
 
 # Builtins that consume an iterator they are given: a sync generator passed to one runs here.
 ITERATOR_CONSUMERS: frozenset[str] = frozenset(

@@ -62,6 +62,14 @@ async def files(upload: Path) -> None:
     (Path("/tmp") / "out.txt").write_text("x")  # expect: BLK303
     Path(__file__).parent.joinpath("x").open()  # expect: BLK303
     shutil.copyfile("a", "b")  # expect: BLK304
+    if os.path.exists("cache"):  # expect: BLK305
+        os.listdir("cache")  # expect: BLK305
+    upload.parent.mkdir(parents=True, exist_ok=True)  # expect: BLK305
+    for child in upload.parent.iterdir():  # expect: BLK305
+        del child
+    pending = Path("cache").glob("*.tmp")
+    sorted(Path("cache").rglob("*.py"))  # expect: BLK305
+    del pending
 
 
 async def processes() -> None:
