@@ -1,0 +1,82 @@
+"""The async engine, its session factory, readiness ping and schema set-up."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import anyio
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from reference_app.models import Base
+from reference_app.observability import get_logger
+from reference_app.seed import seed
+from reference_app.settings import Settings
+
+log = get_logger(__name__)
+
+
+def make_engine(settings: Settings) -> AsyncEngine:
+    """An engine for `settings.sqlalchemy_url`: asyncpg for PostgreSQL, aiosqlite for SQLite.
+
+    Pooled connections are pinged before use, so a database that went away and came back
+    is picked up again without a restart.
+    """
+    url = settings.sqlalchemy_url
+    if url.startswith("sqlite"):
+        return create_async_engine(url, pool_pre_ping=True)
+    return create_async_engine(
+        url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        pool_pre_ping=True,
+        connect_args={"timeout": settings.db_connect_timeout},
+    )
+
+
+async def ensure_sqlite_folder(url: str) -> None:
+    """SQLite creates its file but not the folder around it: make that folder."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        await anyio.Path(Path(parsed.database).parent).mkdir(parents=True, exist_ok=True)
+
+
+def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    # Objects stay usable after commit: responses are built from them without another query.
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+async def ping(engine: AsyncEngine, *, within: float) -> bool:
+    """One round trip to the database; False unless it answers `within` seconds."""
+    try:
+        async with asyncio.timeout(within), engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+    # Whatever stops the round trip (refused, reset, timed out, the server still starting,
+    # a driver error SQLAlchemy does not wrap) means the same thing here: not ready.
+    except Exception as error:
+        log.warning("database ping failed", error=f"{type(error).__name__}: {error}")
+        return False
+    return True
+
+
+async def init_db(engine: AsyncEngine, *, with_seed: bool = False, reset: bool = False) -> None:
+    """Create the tables; `reset` empties them first, `with_seed` adds the demo data."""
+    async with engine.begin() as conn:
+        await conn.run_sync(Base.metadata.create_all)
+        if reset:
+            if engine.dialect.name == "postgresql":
+                names = ", ".join(t.name for t in Base.metadata.sorted_tables)
+                await conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            else:
+                for table in reversed(Base.metadata.sorted_tables):
+                    await conn.execute(table.delete())
+    if with_seed:
+        async with make_sessionmaker(engine)() as session:
+            await seed(session)

@@ -1,0 +1,1 @@
+"""One router per resource, included from `reference_app.main`."""
