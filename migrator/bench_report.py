@@ -309,12 +309,12 @@ class Series:
 
 
 def nice_ticks(top: float, count: int = 4) -> list[float]:
-    """Ticks from 0 with a round step (1, 2 or 5 times a power of ten) reaching `top`."""
+    """Ticks from 0 with a round step (1, 2, 2.5 or 5 times a power of ten) reaching `top`."""
     if top <= 0:
         return [0.0, 1.0]
     raw = top / count
     power = 10.0 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
     steps = math.ceil(top / step - 1e-9)
     return [round(step * i, 10) for i in range(steps + 1)]
 

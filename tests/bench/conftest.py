@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from migrator.bench import BenchResults, RunResult
+
+needs_wrk = pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed")
+needs_chromium = pytest.mark.skipif(
+    shutil.which("chromium") is None, reason="chromium is not installed"
+)
+
+
+def make_results() -> BenchResults:
+    """Results of a made-up run: two services, two endpoints, three concurrencies."""
+    runs = []
+    for endpoint, base in (("read", 400.0), ("send", 10.0)):
+        for concurrency in (16, 64, 256):
+            for service, speed in (("legacy", 1.0), ("reference", 3.0 if base > 100 else 80.0)):
+                rps = base * speed
+                p50 = concurrency / rps * 1000
+                runs.append(
+                    RunResult(
+                        service=service,
+                        endpoint=endpoint,
+                        concurrency=concurrency,
+                        rps=rps,
+                        p50_ms=p50,
+                        p90_ms=p50 * 1.2,
+                        p95_ms=p50 * 1.3,
+                        p99_ms=p50 * 1.5,
+                        max_ms=p50 * 2,
+                        errors=0,
+                        non_2xx=0,
+                    )
+                )
+    env = {
+        "complete": True,
+        "host": {"cpu_count": 2, "cpu_model": "test CPU", "loadavg_before": [0.1, 0.2, 0.3]},
+        "load": {"duration_s": 10, "warmup_s": 3, "wrk_threads": 1},
+        "database": {"backend": "sqlite"},
+        "endpoints": {
+            "read": {"method": "GET", "path": "/invoices/1", "body": None},
+            "send": {"method": "POST", "path": "/invoices/2/send", "body": None},
+        },
+        "services": {
+            "legacy": {"workers": 1, "argv": "gunicorn -w 1 app:app"},
+            "reference": {"workers": 2, "argv": "gunicorn -w 2 -k uvicorn_worker.UvicornWorker"},
+        },
+        "comparisons": [["reference", "legacy"]],
+        "argv": ["migrate", "bench", "--service", "legacy=gunicorn app:app"],
+    }
+    spread = [
+        {
+            "service": "reference",
+            "endpoint": "read",
+            "concurrency": 64,
+            "workers": [
+                {"pid": 1, "cpu_s": 9.5, "cpu_share": 0.95, "connections": 64.0},
+                {"pid": 2, "cpu_s": 0.5, "cpu_share": 0.05, "connections": 0.0},
+            ],
+        },
+        {
+            "service": "reference",
+            "endpoint": "send",
+            "concurrency": 64,
+            "workers": [
+                {"pid": 1, "cpu_s": 5.0, "cpu_share": 0.5, "connections": 32.0},
+                {"pid": 2, "cpu_s": 5.0, "cpu_share": 0.5, "connections": 32.0},
+            ],
+        },
+    ]
+    return BenchResults(runs=runs, env=env, load_spread=spread)
+
+
+@pytest.fixture
+def results() -> BenchResults:
+    return make_results()
+
+
+@pytest.fixture
+def chromium_profile(tmp_path: Path) -> Path:
+    profile = tmp_path / "chromium-profile"
+    profile.mkdir()
+    return profile

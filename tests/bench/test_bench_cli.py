@@ -1,0 +1,227 @@
+"""`migrate bench` end to end: real servers, real wrk, short runs."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from migrator import bench_services
+from migrator.cli import main
+from tests.bench.conftest import needs_wrk
+from tests.databases import ScratchDatabases
+
+SETUP = f"{sys.executable} -m flask --app legacy_app.wsgi init-db --seed --reset"
+RUN_FIELDS = {
+    "service",
+    "endpoint",
+    "concurrency",
+    "rps",
+    "p50_ms",
+    "p90_ms",
+    "p95_ms",
+    "p99_ms",
+    "max_ms",
+    "errors",
+    "non_2xx",
+}
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _processes_mentioning(marker: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and int(entry.name) != os.getpid():
+            try:
+                if marker.encode() in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                pass
+    return found
+
+
+@needs_wrk
+def test_bench_one_endpoint_for_two_seconds(
+    tmp_path: Path,
+    scratch_databases: ScratchDatabases,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", scratch_databases.new("bench"))
+    out = tmp_path / "out"
+    code = main(
+        [
+            "bench",
+            "--service",
+            "legacy=gunicorn -w 1 legacy_app.wsgi:app",
+            "--setup",
+            SETUP,
+            "--header",
+            "Authorization: Bearer acme-token",
+            "--endpoint",
+            "read=GET /invoices/1",
+            "--concurrency",
+            "4",
+            "--duration",
+            "2s",
+            "--warmup",
+            "0",
+            "--quiet",
+            "--out",
+            str(out),
+        ]
+    )
+    assert code == 0
+    data = json.loads((out / "results.json").read_text())
+    [run] = data["runs"]
+    assert set(run) == RUN_FIELDS
+    assert (run["service"], run["endpoint"], run["concurrency"]) == ("legacy", "read", 4)
+    assert run["rps"] > 10
+    assert 0 < run["p50_ms"] <= run["p90_ms"] <= run["p95_ms"] <= run["p99_ms"] <= run["max_ms"]
+    assert (run["errors"], run["non_2xx"]) == (0, 0)
+
+    env = data["env"]
+    assert env["complete"] is True
+    assert env["host"]["cpu_count"] == os.cpu_count()
+    assert "gunicorn" in env["versions"] and env["wrk"].startswith("wrk")
+    service = env["services"]["legacy"]
+    assert service["workers"] == 1
+    assert re.fullmatch(
+        r"\S+/gunicorn -w 1 legacy_app.wsgi:app --bind 127.0.0.1:\d+", service["argv"]
+    )
+    assert service["first_status"] == {"read": 200}
+    assert env["database"]["backend"] == scratch_databases.backend
+    assert env["setup_command"] == SETUP
+    assert env["load"]["headers"] == {"Authorization": "***"}
+    [spread] = data["load_spread"]
+    assert [w["pid"] for w in spread["workers"]] == service["worker_pids"]
+
+    md = (out / "results.md").read_text()
+    assert "## read: `GET /invoices/1`" in md and "| legacy | 4 |" in md
+    assert '<svg class="chart"' in (out / "report.html").read_text()
+    assert "| legacy | 4 |" in capsys.readouterr().out
+
+    # Everything the bench started is gone: the service, its worker, the upstream stub.
+    for pid in [service["pid"], *service["worker_pids"]]:
+        assert not _alive(pid)
+    upstream_port = int((out / "logs" / "upstream.log").read_text().split()[-1])
+    assert bench_services.http_status(f"http://127.0.0.1:{upstream_port}/health") is None
+
+
+def test_render_from_results_json(tmp_path: Path) -> None:
+    from tests.bench.conftest import make_results
+
+    source = tmp_path / "results.json"
+    source.write_text(json.dumps(make_results().to_json()))
+    assert main(["bench", "--render", str(source), "--out", str(tmp_path / "again")]) == 0
+    assert (tmp_path / "again" / "report.html").is_file()
+    assert "## send:" in (tmp_path / "again" / "results.md").read_text()
+
+
+def test_missing_wrk_is_one_line_and_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("shutil.which", lambda name, *args, **kwargs: None)
+    code = main(["bench", "--service", "x=uvicorn app:app", "--out", str(tmp_path)])
+    assert code == 2
+    assert capsys.readouterr().err == "migrate: error: wrk is not installed: apt-get install wrk\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--service", "nonsense"], "--service wants NAME=COMMAND"),
+        ([], "at least one --service"),
+        (["--service", "a=uvicorn x:app", "--only", "b=read"], "--only names an unknown service"),
+        (["--service", "a=uvicorn x:app", "--duration", "fast"], "--duration wants"),
+        (["--service", "a=uvicorn x:app", "--compare", "a=b"], "unknown service: b"),
+    ],
+)
+def test_bad_arguments_are_one_line_and_exit_2(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["bench", *args]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
+
+
+@needs_wrk
+def test_a_service_that_fails_to_start_shows_why(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(
+        [
+            "bench",
+            "--service",
+            f"broken={sys.executable} -c \"raise SystemExit('no app here {{port}}')\"",
+            "--quiet",
+            "--out",
+            str(tmp_path),
+        ]
+    )
+    assert code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("migrate: error: broken exited with code 1 before")
+    assert "no app here" in err
+    assert json.loads((tmp_path / "results.json").read_text())["env"]["complete"] is False
+
+
+@needs_wrk
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_interrupted_bench_stops_everything_it_started(tmp_path: Path, signum: int) -> None:
+    """Ctrl-C (SIGINT to the whole foreground group, as a terminal sends it) or SIGTERM to
+    the bench alone: every process it started goes, and it exits 130."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "health").write_text("ok")
+    service = f"files=python -m http.server {{port}} --bind {{host}} --directory {site}"
+    bench = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "migrator", "bench", "--service", service),
+            *("--duration", "60s", "--warmup", "0", "--concurrency", "2", "--quiet"),
+            *("--out", str(tmp_path / "out")),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            children = bench_services.children_of(bench.pid)
+            commands = [Path(f"/proc/{pid}/cmdline").read_bytes() for pid in children]
+            if any(c.startswith(b"/usr/bin/wrk") or b"wrk\0" in c for c in commands):
+                break
+            time.sleep(0.1)
+        else:
+            pytest.fail("the bench never started wrk")
+        assert _processes_mentioning(str(site))
+        if signum == signal.SIGINT:
+            os.killpg(bench.pid, signum)
+        else:
+            os.kill(bench.pid, signum)
+        _, err = bench.communicate(timeout=30)
+    finally:
+        if bench.poll() is None:
+            os.killpg(bench.pid, signal.SIGKILL)
+            bench.wait()
+    assert bench.returncode == 130, err
+    assert b"migrate: interrupted" in err
+    assert _processes_mentioning(str(site)) == []
+    assert bench_services.children_of(bench.pid) == []
+    upstream_port = int((tmp_path / "out" / "logs" / "upstream.log").read_text().split()[-1])
+    assert bench_services.http_status(f"http://127.0.0.1:{upstream_port}/health") is None
