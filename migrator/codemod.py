@@ -15,7 +15,7 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib import resources
@@ -144,23 +144,56 @@ def migrate(
     *,
     jobs: int = 1,
     disabled: frozenset[Rule] = frozenset(),
-    progress: Callable[[int], Iterator[int]] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> MigrationResult:
     """Gather facts and convert every file of the project at `src` (nothing is written)."""
     facts = gather(src)
     if not facts.relevant and not facts.errors:
         raise UserError(f"{src}: no Flask app found (no file imports flask or werkzeug)")
+    decide_async(facts)
     indexes = list(range(len(facts.files)))
     results = _run(facts, indexes, jobs, disabled, progress)
     result = MigrationResult(facts, results)
     if any(r.status == "converted" for r in results) or facts.objects:
         result.files.append(_compat_result(facts))
     result.files.sort(key=lambda f: f.relpath)
-    result.notes.append(
-        "every handler is emitted as `def` (run in FastAPI's threadpool): the blocking-call "
-        "checker is not available to prove a handler non-blocking"
-    )
+    if facts.checker_note:
+        result.notes.append(facts.checker_note)
+    sync_views = {route.symbol for route in result.routes if not route.is_async}
+    findings = {
+        (str(f["file"]), int(str(f["line"])), int(str(f["col"])), str(f["code"]), tuple(map(str, f["chain"]))): f  # type: ignore[call-overload]
+        for symbol, found in facts.blocking.items()
+        if symbol in sync_views
+        for f in found
+    }
+    result.findings = [findings[key] for key in sorted(findings)]
     return result
+
+
+def decide_async(facts: ProjectFacts) -> None:
+    """Views that may become `async def`: the checker finds nothing blocking in them."""
+    try:
+        from migrator.blocking import UnknownFunctionError, analyze_paths
+    except ImportError:  # the checker is optional: without it every handler stays `def`
+        facts.checker_note = (
+            "every handler is emitted as `def` (run in FastAPI's threadpool): the "
+            "blocking-call checker is not available to prove a handler non-blocking"
+        )
+        return
+    analysis = analyze_paths([facts.src], relative_to=facts.src.parent)
+    for symbol, other_decorators in sorted(facts.views.items()):
+        module, _, qualname = symbol.partition(":")
+        file = facts.file_for_module(module)
+        if file is None:
+            continue
+        try:
+            found = analysis.blocking_calls(file.path, qualname)
+        except (UnknownFunctionError, LookupError):
+            continue
+        if found:
+            facts.blocking[symbol] = [finding.to_dict() for finding in found]
+        elif other_decorators == 0:
+            facts.async_views.add(symbol)
 
 
 def _run(
@@ -168,15 +201,16 @@ def _run(
     indexes: list[int],
     jobs: int,
     disabled: frozenset[Rule],
-    progress: Callable[[int], Iterator[int]] | None,
+    progress: Callable[[int, int], None] | None,
 ) -> list[FileResult]:
-    ticks = progress(len(indexes)) if progress is not None else None
+    """Convert the files; `progress(done, total)` after each."""
     results: list[FileResult] = []
-    if jobs <= 1 or len(indexes) < 2:
+    total = len(indexes)
+    if jobs <= 1 or total < 2:
         for index in indexes:
             results.append(convert_file(facts, facts.files[index], disabled))
-            if ticks is not None:
-                next(ticks, None)
+            if progress is not None:
+                progress(len(results), total)
         return results
     chunk = max(1, min(16, len(indexes) // (jobs * 4) or 1))
     with ProcessPoolExecutor(
@@ -184,8 +218,8 @@ def _run(
     ) as pool:
         for result in pool.map(_convert_index, indexes, chunksize=chunk):
             results.append(result)
-            if ticks is not None:
-                next(ticks, None)
+            if progress is not None:
+                progress(len(results), total)
     return results
 
 

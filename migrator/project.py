@@ -118,6 +118,11 @@ class ProjectFacts:
     compat_relpath: str = f"{COMPAT_NAME}.py"
     apps: list[str] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)
+    views: dict[str, int] = field(default_factory=dict)  # view symbol → non-route decorators
+    factories: dict[str, ObjectKind] = field(default_factory=dict)  # function → what it returns
+    async_views: set[str] = field(default_factory=set)
+    blocking: dict[str, list[dict[str, object]]] = field(default_factory=dict)
+    checker_note: str | None = None
 
     @property
     def modules(self) -> set[str]:
@@ -306,6 +311,7 @@ class _RawCall:
     literal_kwargs: dict[str, str | None]
     literal_args: list[str | None]
     kwarg_present: set[str]
+    literal_lists: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -318,6 +324,8 @@ class _ModuleScan:
     calls: list[_RawCall] = field(default_factory=list)
     params: dict[str, list[tuple[str, str | None]]] = field(default_factory=dict)
     routed: set[str] = field(default_factory=set)  # functions with a route decorator
+    route_bases: dict[str, list[str]] = field(default_factory=dict)  # function → decorator owners
+    decorated: dict[str, int] = field(default_factory=dict)  # function → non-route decorators
     reads_globals: dict[str, list[str]] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict)
     uses_endpoints: bool = False
@@ -400,11 +408,19 @@ class _Scanner(ast.NodeVisitor):
                 self.scan.imports[alias.asname or alias.name] = target
 
     def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        symbol_here = self._symbol(node.name)
+        others = 0
         for decorator in node.decorator_list:
             self.visit(decorator)
             target = decorator.func if isinstance(decorator, ast.Call) else decorator
             if isinstance(target, ast.Attribute) and target.attr in ROUTE_METHODS:
-                self.scan.routed.add(self._symbol(node.name))
+                self.scan.routed.add(symbol_here)
+                base = self.resolve(target.value)
+                if base is not None:
+                    self.scan.route_bases.setdefault(symbol_here, []).append(base)
+            else:
+                others += 1
+        self.scan.decorated[symbol_here] = others
         for default in [*node.args.defaults, *node.args.kw_defaults]:
             if default is not None:
                 self.visit(default)
@@ -537,6 +553,11 @@ class _Scanner(ast.NodeVisitor):
             literal_args=[_literal_str(arg) for arg in node.args],
             kwarg_present={kw.arg for kw in node.keywords if kw.arg}
             | {f"__literal__{kw.arg}" for kw in node.keywords if kw.arg and _is_literal(kw.value)},
+            literal_lists={
+                kw.arg: [str(e.value) for e in kw.value.elts if isinstance(e, ast.Constant)]
+                for kw in node.keywords
+                if kw.arg and isinstance(kw.value, ast.List | ast.Tuple | ast.Set)
+            },
         )
 
     def _function_symbol_qualname(self) -> str:
@@ -565,6 +586,7 @@ def gather(src: Path, files: Iterable[SourceFile] | None = None) -> ProjectFacts
     )
     _place_compat_module(facts)
     scans: list[_ModuleScan] = []
+    others: list[tuple[SourceFile, str]] = []
     for file in all_files:
         try:
             text = read_source(file.path)
@@ -574,19 +596,55 @@ def gather(src: Path, files: Iterable[SourceFile] | None = None) -> ProjectFacts
         if file.relpath == facts.compat_relpath or is_generated_compat(text):
             continue
         if not RELEVANT.search(text):
+            others.append((file, text))
             continue
-        facts.relevant.add(file.relpath)
-        try:
-            tree = ast.parse(text, filename=str(file.path))
-        except (SyntaxError, ValueError) as error:
-            line = getattr(error, "lineno", None)
-            facts.errors[file.relpath] = (
-                f"does not parse (line {line}): {getattr(error, 'msg', error)}"
-            )
-            continue
-        scanner = _Scanner(file)
-        scanner.visit(tree)
-        scans.append(scanner.scan)
+        scan = _scan(facts, file, text)
+        if scan is not None:
+            facts.relevant.add(file.relpath)
+            scans.append(scan)
+    # Files that never mention Flask but import an app, a blueprint or an app factory
+    # (`app = create_app()` in wsgi.py): found once the first pass knows those names.
+    _resolve(facts, scans)
+    names = {symbol.partition(":")[2] for symbol in [*facts.objects, *facts.factories]}
+    names = {name for name in names if name.isidentifier()}
+    if names and others:
+        wanted = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, names))) + r")\b")
+        for file, text in others:
+            if not wanted.search(text):
+                continue
+            scan = _scan(facts, file, text)
+            if scan is not None and _imports_flask_object(facts, scan):
+                facts.relevant.add(file.relpath)
+                scans.append(scan)
+        scans.sort(key=lambda scan: scan.file.relpath)
+        facts.objects.clear()
+        facts.registrations.clear()
+        facts.external_views.clear()
+        facts.views.clear()
+        _resolve(facts, scans)
+    _find_global_readers(facts, scans)
+    _find_apps(facts, scans)
+    return facts
+
+
+def _scan(facts: ProjectFacts, file: SourceFile, text: str) -> _ModuleScan | None:
+    try:
+        tree = ast.parse(text, filename=str(file.path))
+    except (SyntaxError, ValueError) as error:
+        line = getattr(error, "lineno", None)
+        facts.errors[file.relpath] = f"does not parse (line {line}): {getattr(error, 'msg', error)}"
+        return None
+    scanner = _Scanner(file)
+    scanner.visit(tree)
+    return scanner.scan
+
+
+def _imports_flask_object(facts: ProjectFacts, scan: _ModuleScan) -> bool:
+    targets = {facts.canonical(value) for value in scan.imports.values()}
+    return bool(targets & (set(facts.objects) | set(facts.factories)))
+
+
+def _resolve(facts: ProjectFacts, scans: list[_ModuleScan]) -> None:
     for scan in scans:
         facts.module_imports[scan.file.module] = scan.imports
         for qualname, line in scan.lines.items():
@@ -595,9 +653,18 @@ def gather(src: Path, files: Iterable[SourceFile] | None = None) -> ProjectFacts
     _find_objects(facts, scans)
     _find_registrations(facts, scans)
     _find_external_views(facts, scans)
-    _find_global_readers(facts, scans)
-    _find_apps(facts, scans)
-    return facts
+    _find_views(facts, scans)
+
+
+def _find_views(facts: ProjectFacts, scans: list[_ModuleScan]) -> None:
+    """Functions routed on a known app or blueprint, or passed to add_url_rule."""
+    for scan in scans:
+        for function, bases in scan.route_bases.items():
+            if any(_local_symbol(facts, base, scan.file.module) in facts.objects for base in bases):
+                facts.views[function] = scan.decorated.get(function, 0)
+    decorated = {f: n for scan in scans for f, n in scan.decorated.items()}
+    for function in facts.external_views:
+        facts.views.setdefault(function, decorated.get(function, 0))
 
 
 def _place_compat_module(facts: ProjectFacts) -> None:
@@ -634,7 +701,7 @@ def _place_compat_module(facts: ProjectFacts) -> None:
 
 
 def _find_objects(facts: ProjectFacts, scans: list[_ModuleScan]) -> None:
-    factories: dict[str, ObjectKind] = {}
+    factories = facts.factories
     for _ in range(3):  # factories of factories settle in a few rounds
         for scan in scans:
             for symbol, call in scan.assignments:
@@ -757,12 +824,13 @@ def _find_external_views(facts: ProjectFacts, scans: list[_ModuleScan]) -> None:
             if ":" not in symbol:
                 continue
             rule = call.literal_args[0] if call.literal_args else call.literal_kwargs.get("rule")
-            facts.external_views.setdefault(symbol, []).append(RulePlan(rule, ()))
+            methods = tuple(m.upper() for m in call.literal_lists.get("methods", []))
+            facts.external_views.setdefault(symbol, []).append(RulePlan(rule, methods))
 
 
 def _find_global_readers(facts: ProjectFacts, scans: list[_ModuleScan]) -> None:
     """Non-view functions reading request/g/current_app, with callers of them (transitively)."""
-    views = {symbol for scan in scans for symbol in scan.routed} | set(facts.external_views)
+    views = set(facts.views)
     readers: dict[str, list[str]] = {}
     for scan in scans:
         for function, names in scan.reads_globals.items():

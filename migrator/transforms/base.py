@@ -145,6 +145,8 @@ class FunctionInfo:
     notes: list[str] = field(default_factory=list)
     unsupported: list[str] = field(default_factory=list)
     review: list[str] = field(default_factory=list)
+    sync_reasons: list[str] = field(default_factory=list)
+    emitted_async: bool = False
     statement_index: int = -1
     top_statements: dict[int, int] = field(default_factory=dict)
 
@@ -269,7 +271,7 @@ class FileState:
         if not info.is_view:
             return
         for record in info.routes:
-            record.is_async = info.node.asynchronous is not None
+            record.is_async = info.emitted_async or info.node.asynchronous is not None
             for note in [*info.unsupported, *info.review, *info.notes]:
                 if note not in record.notes:
                     record.notes.append(note)

@@ -155,7 +155,15 @@ class ImportsConcern(Concern):
                 self._note_unsupported(short)
         return updated_node
 
+    def _note_sync(self, short: str) -> None:
+        view = self.state.view
+        if view is not None and short in ("send_file", "send_from_directory"):
+            reason = f"calls {short} (file system access)"
+            if reason not in view.sync_reasons:
+                view.sync_reasons.append(reason)
+
     def _note_unsupported(self, short: str) -> None:
+        self._note_sync(short)
         if short not in NOT_CONVERTED:
             return
         note = f"{short} is not converted yet (still imported from Flask)"

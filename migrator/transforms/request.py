@@ -372,6 +372,8 @@ class RequestConcern(Concern):
             if alias_needed_name is not None:
                 annotation = self._with_alias(kind, key or "", name, annotation)
             param = LiftedParam(name, f"{kind}:{key}", annotation, default, required)
+            if kind == "file":
+                info.sync_reasons.append("reads an uploaded file (werkzeug's sync file API)")
             plan.params.append(param)
             for read in reads:
                 plan.replacements[id(read.node)] = self._replacement(read, name)

@@ -208,7 +208,26 @@ class RouteConcern(Concern):
             decorators.extend(self._convert_decorator(info, obj, attribute, updated))
         params = self._typed_params(info, updated_node.params)
         self.state.applied_rule(Rule.ROUTE)
-        return updated_node.with_changes(decorators=decorators, params=params)
+        updated_node = updated_node.with_changes(decorators=decorators, params=params)
+        return self._sync_or_async(info, updated_node)
+
+    def _sync_or_async(self, info: FunctionInfo, node: cst.FunctionDef) -> cst.FunctionDef:
+        """`async def` only when the checker found nothing blocking and nothing here needs threads."""
+        if node.asynchronous is not None:
+            return node
+        for finding in self.state.facts.blocking.get(info.symbol, [])[:3]:
+            chain = [str(step) for step in finding["chain"]]  # type: ignore[attr-defined]
+            via = f" via {' → '.join(chain[:-1])}" if len(chain) > 1 else ""
+            note = f"stays def: calls {finding['call']}{via}"
+            if note not in info.notes:
+                info.notes.append(note)
+        if info.symbol not in self.state.facts.async_views:
+            return node
+        if info.sync_reasons:
+            info.notes.append(f"stays def: {info.sync_reasons[0]}")
+            return node
+        info.emitted_async = True
+        return node.with_changes(asynchronous=cst.Asynchronous())
 
     def _convert_decorator(
         self, info: FunctionInfo, obj: FlaskObject, attribute: str, decorator: cst.Decorator
