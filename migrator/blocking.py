@@ -426,6 +426,10 @@ class _Facet(NamedTuple):
 _ANY = "*"
 
 
+def _place(function: FunctionFacts) -> tuple[int, int, str]:
+    return (function.line, function.col, function.qualname)
+
+
 def _matches(positions: frozenset[int | str], position: int | str) -> bool:
     return position in positions or _ANY in positions
 
@@ -786,10 +790,11 @@ class ProjectAnalysis:
         self._facets: dict[int, list[_Facet]] = {}
         self._escapes: dict[tuple[int, int], frozenset[int | str]] = {}
         self._summaries: dict[FunctionFacts, dict[str, _Path]] = {}
-        self._functions = sorted(
-            (f for m in modules for f in m.functions),
-            key=lambda f: (f.module.name, f.module.path, f.line, f.col, f.qualname),
-        )
+        self._functions = [  # modules come sorted; functions by place within each
+            function
+            for module in modules
+            for function in sorted(module.functions, key=_place)
+        ]
 
     def findings(self) -> list[Finding]:
         """Blocking calls in `async def` (direct and via project helpers) and dropped

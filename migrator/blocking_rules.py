@@ -255,6 +255,7 @@ BLOCKING_RULES: tuple[BlockingRule, ...] = (
             "bz2.open",
             "lzma.open",
             "tarfile.open",
+            "os.open",
             "os.fdopen",
         ),
     ),

@@ -709,9 +709,16 @@ class _Scanner:
         return UNKNOWN_SYM
 
     def _binop(self, node: ast.BinOp) -> Sym:
-        left = self.expr(node.left)
-        self.expr(node.right)
-        return (DIV, left) if isinstance(node.op, ast.Div) else UNKNOWN_SYM
+        """`a + b + c ...` nests to the left, thousands deep in generated code: walk it in a
+        loop. `path / "x"` keeps the path's symbol for pathlib."""
+        chain = [node]
+        while isinstance(chain[-1].left, ast.BinOp):
+            chain.append(chain[-1].left)
+        sym = self.expr(chain[-1].left)
+        for link in reversed(chain):
+            self.expr(link.right)
+            sym = (DIV, sym) if isinstance(link.op, ast.Div) else UNKNOWN_SYM
+        return sym
 
     def _subscript(self, node: ast.Subscript) -> Sym:
         base = self.expr(node.value)

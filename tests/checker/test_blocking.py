@@ -553,3 +553,10 @@ def test_unparsable_sources_are_errors_and_the_rest_is_checked() -> None:
     assert [(e.file, e.line) for e in analysis.errors] == [("bad.py", 1)]
     assert analysis.files_checked == 1
     assert [f.file for f in analysis.findings()] == ["good.py"]
+
+
+def test_long_generated_expressions_do_not_exhaust_the_stack() -> None:
+    source = (
+        "x = " + " + ".join(["f()"] * 5000) + "\nimport time\nasync def g():\n    time.sleep(1)\n"
+    )
+    assert [f.code for f in analyze_sources({"gen.py": source}).findings()] == ["BLK401"]

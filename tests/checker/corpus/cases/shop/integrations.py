@@ -55,7 +55,7 @@ async def files(upload: Path) -> None:
     with open("data.csv") as handle:  # expect: BLK301
         handle.read()
     io.open("data.csv").close()  # expect: BLK301
-    descriptor = os.open("data.csv", os.O_RDONLY)
+    descriptor = os.open("data.csv", os.O_RDONLY)  # expect: BLK301
     os.read(descriptor, 100)  # expect: BLK302
     Path("data.csv").read_text()  # expect: BLK303
     upload.write_bytes(b"")  # expect: BLK303

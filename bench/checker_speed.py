@@ -1,0 +1,83 @@
+"""Speed of `migrate check` against `ast.parse` of the same files, in the same run.
+
+Both sides read and decode every file the checker would check; the baseline then only
+parses it (and drops the tree), the checker parses, scans, resolves across modules and
+reports. The default tree is this virtualenv's site-packages: a million lines of real,
+varied code, which doubles as a robustness test (no file may crash the checker).
+
+    .venv/bin/python bench/checker_speed.py [TREE ...] [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import sys
+import sysconfig
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from migrator.blocking import ProjectAnalysis, analyze_paths  # noqa: E402
+from migrator.check_config import CheckConfig  # noqa: E402
+from migrator.python_sources import SourceError, find_python_files, read_source  # noqa: E402
+
+
+def parse_only(files: list[Path]) -> tuple[float, int]:
+    """Seconds to read, decode and `ast.parse` every file; and the lines read."""
+    lines = 0
+    started = time.perf_counter()
+    for path in files:
+        try:
+            source = read_source(path)
+        except SourceError:
+            continue
+        lines += source.count("\n")
+        try:
+            ast.parse(source)
+        except (SyntaxError, ValueError):
+            pass
+    return time.perf_counter() - started, lines
+
+
+def check(trees: list[Path]) -> tuple[float, ProjectAnalysis, int]:
+    started = time.perf_counter()
+    analysis = analyze_paths(trees, CheckConfig())
+    findings = analysis.findings()
+    return time.perf_counter() - started, analysis, len(findings)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("trees", nargs="*", type=Path)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each; the best counts")
+    args = parser.parse_args()
+    trees = args.trees or [Path(sysconfig.get_paths()["purelib"])]
+    files = find_python_files(trees)
+    parse_times, check_times = [], []
+    lines = findings = 0
+    analysis: ProjectAnalysis | None = None
+    for _ in range(args.repeat):
+        seconds, lines = parse_only(files)
+        parse_times.append(seconds)
+        seconds, analysis, findings = check(trees)
+        check_times.append(seconds)
+    assert analysis is not None
+    parse_best, check_best = min(parse_times), min(check_times)
+    print(f"tree: {', '.join(map(str, trees))}")
+    print(f"files: {len(files)}, lines: {lines:,}, python {sys.version.split()[0]}")
+    print(f"ast.parse:     {parse_best:6.2f} s  {lines / parse_best:>10,.0f} lines/s")
+    print(f"migrate check: {check_best:6.2f} s  {lines / check_best:>10,.0f} lines/s")
+    print(f"ratio (check speed / ast.parse speed): {parse_best / check_best:.2f}")
+    print(f"findings: {findings}, files checked: {analysis.files_checked}")
+    print(f"files not checked: {len(analysis.errors)}")
+    for error in analysis.errors[:10]:
+        print(f"  {error.file}: {error.message}")
+    codes = Counter(f.code for f in analysis.findings())
+    print(f"findings by code: {dict(sorted(codes.items()))}")
+
+
+if __name__ == "__main__":
+    main()
