@@ -354,8 +354,9 @@ def run_bench(plan: BenchPlan, progress: BenchProgress | None = None) -> BenchRe
                 "delay_ms": plan.upstream_delay_ms,
                 "command": shlex.join(upstream.argv),
             }
+            session = _Session(plan, wrk, env, logs, [upstream.pid], results, progress)
             for service in plan.services:
-                _bench_service(plan, service, env, wrk, results, progress, logs)
+                _bench_service(session, service)
         results.env["complete"] = True
     finally:
         results.env["finished_at"] = _now()
@@ -365,123 +366,128 @@ def run_bench(plan: BenchPlan, progress: BenchProgress | None = None) -> BenchRe
     return results
 
 
-def _bench_service(
-    plan: BenchPlan,
-    service: ServiceSpec,
-    env: dict[str, str],
-    wrk: str,
-    results: BenchResults,
-    progress: BenchProgress,
-    logs: Path,
-) -> None:
+@dataclass
+class _Session:
+    """What every run of one bench shares."""
+
+    plan: BenchPlan
+    wrk: str
+    env: dict[str, str]
+    logs: Path
+    helpers: list[int]  # our own processes besides the service: the upstream stub
+    results: BenchResults
+    progress: BenchProgress
+
+
+@dataclass
+class _Live:
+    """A running service under test."""
+
+    process: services.RunningProcess
+    base: str
+    port: int
+    pids: list[int]
+
+    def all_pids(self) -> list[int]:
+        return [self.process.pid, *self.pids]
+
+
+def _bench_service(session: _Session, service: ServiceSpec) -> None:
+    plan, progress, logs = session.plan, session.progress, session.logs
     if plan.setup:
         progress.phase(f"{service.name} · setup", 0)
-        services.run_setup(plan.setup, env, logs / f"setup-{service.name}.log")
+        services.run_setup(plan.setup, session.env, logs / f"setup-{service.name}.log")
     port = services.free_port()
     argv = services.service_argv(service.command, port, plan.workers)
     base = f"http://{services.HOST}:{port}"
     record: dict[str, Any] = {"command": service.command, "argv": shlex.join(argv)}
-    results.env["services"][service.name] = record
+    session.results.env["services"][service.name] = record
     progress.phase(f"{service.name} · starting", 0)
-    process = services.start_process(service.name, argv, env, logs / f"{service.name}.log")
+    process = services.start_process(service.name, argv, session.env, logs / f"{service.name}.log")
     try:
         services.wait_healthy(process, base + plan.health_path, plan.start_timeout_s)
         pids = services.wait_for_workers(process.pid, expected_workers(argv))
         record.update(workers=len(pids), pid=process.pid, worker_pids=pids)
         record["endpoints"] = [e.name for e in plan.endpoints_for(service)]
+        live = _Live(process, base, port, pids)
         for endpoint in plan.endpoints_for(service):
-            script = logs / f"{endpoint.name}.lua"
-            script.write_text(
-                bench_wrk.wrk_script(endpoint.method, endpoint.body, _headers(plan, endpoint))
-            )
-            status = _smoke(base, endpoint, _headers(plan, endpoint))
-            record.setdefault("first_status", {})[endpoint.name] = status
-            if status is None or not 200 <= status < 300:
-                progress.note(
-                    f"warning: {service.name} answered {endpoint.label} with {status} "
-                    "before the run (check --header and the path)"
-                )
-            if plan.warmup_s:
-                progress.phase(
-                    f"{service.name} · {endpoint.name} · c={plan.concurrencies[0]} · warm-up",
-                    plan.warmup_s,
-                )
-                _load(
-                    wrk,
-                    base,
-                    endpoint,
-                    script,
-                    plan,
-                    plan.concurrencies[0],
-                    plan.warmup_s,
-                    process,
-                    pids,
-                    progress,
-                )
-                services.wait_settled(base + plan.health_path, plan.settle_timeout_s)
-            for concurrency in plan.concurrencies:
-                progress.phase(
-                    f"{service.name} · {endpoint.name} · c={concurrency}", plan.duration_s
-                )
-                pids = services.worker_pids(process.pid)
-                stats, spread = _load(
-                    wrk,
-                    base,
-                    endpoint,
-                    script,
-                    plan,
-                    concurrency,
-                    plan.duration_s,
-                    process,
-                    pids,
-                    progress,
-                )
-                results.runs.append(_run_result(service.name, endpoint.name, concurrency, stats))
-                results.load_spread.append(
-                    {
-                        "service": service.name,
-                        "endpoint": endpoint.name,
-                        "concurrency": concurrency,
-                        "workers": spread.summary(),
-                    }
-                )
-                write_results_json(results, plan.out_dir)
-                waited = services.wait_settled(base + plan.health_path, plan.settle_timeout_s)
-                if waited > 1:
-                    progress.note(
-                        f"{service.name}: {waited:.0f}s to work off requests queued at "
-                        f"c={concurrency} on {endpoint.name}"
-                    )
+            _bench_endpoint(session, service, endpoint, live, record)
     finally:
         process.stop()
 
 
+def _bench_endpoint(
+    session: _Session,
+    service: ServiceSpec,
+    endpoint: EndpointSpec,
+    live: _Live,
+    record: dict[str, Any],
+) -> None:
+    plan, progress = session.plan, session.progress
+    script = session.logs / f"{endpoint.name}.lua"
+    headers = _headers(plan, endpoint)
+    script.write_text(bench_wrk.wrk_script(endpoint.method, endpoint.body, headers))
+    status = _smoke(live.base, endpoint, headers)
+    record.setdefault("first_status", {})[endpoint.name] = status
+    if status is None or not 200 <= status < 300:
+        progress.note(
+            f"warning: {service.name} answered {endpoint.label} with {status} "
+            "before the run (check --header and the path)"
+        )
+    health = live.base + plan.health_path
+    if plan.warmup_s:
+        first = plan.concurrencies[0]
+        progress.phase(f"{service.name} · {endpoint.name} · c={first} · warm-up", plan.warmup_s)
+        _load(session, live, endpoint, script, first, plan.warmup_s)
+        services.wait_settled(health, live.all_pids(), plan.settle_timeout_s)
+    for concurrency in plan.concurrencies:
+        progress.phase(f"{service.name} · {endpoint.name} · c={concurrency}", plan.duration_s)
+        live.pids = services.worker_pids(live.process.pid)
+        stats, spread, cpu = _load(session, live, endpoint, script, concurrency, plan.duration_s)
+        session.results.runs.append(_run_result(service.name, endpoint.name, concurrency, stats))
+        session.results.load_spread.append(
+            {
+                "service": service.name,
+                "endpoint": endpoint.name,
+                "concurrency": concurrency,
+                **cpu,
+                "workers": spread.summary(),
+            }
+        )
+        write_results_json(session.results, plan.out_dir)
+        waited = services.wait_settled(health, live.all_pids(), plan.settle_timeout_s)
+        if waited > 2:
+            progress.note(
+                f"{service.name}: {waited:.0f}s to work off what was queued at "
+                f"c={concurrency} on {endpoint.name}"
+            )
+
+
 def _load(
-    wrk: str,
-    base: str,
+    session: _Session,
+    live: _Live,
     endpoint: EndpointSpec,
     script: Path,
-    plan: BenchPlan,
     concurrency: int,
     duration_s: int,
-    process: services.RunningProcess,
-    pids: list[int],
-    progress: BenchProgress,
-) -> tuple[bench_wrk.WrkStats, services.LoadSpread]:
-    """One wrk run against a live service, sampling its workers' connections meanwhile."""
+) -> tuple[bench_wrk.WrkStats, services.LoadSpread, dict[str, float]]:
+    """One wrk run against a live service, sampling its workers' connections meanwhile;
+    also where the machine's CPU went during the run."""
+    plan = session.plan
     argv = bench_wrk.wrk_argv(
-        wrk,
-        base + endpoint.path,
+        session.wrk,
+        live.base + endpoint.path,
         str(script),
         concurrency=concurrency,
         duration_s=duration_s,
         threads=plan.threads,
         timeout_s=plan.timeout_s,
     )
-    port = int(urlsplit(base).port or 0)
-    spread = services.LoadSpread(pids)
+    spread = services.LoadSpread(live.pids)
+    account = services.CpuAccount(live.all_pids(), session.helpers)
     samples_at = [duration_s * f for f in (0.25, 0.5, 0.75)]
     spread.start()
+    account.begin()
     started = time.monotonic()
     with subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as load:
         try:
@@ -489,11 +495,12 @@ def _load(
             while load.poll() is None:
                 time.sleep(0.2)
                 now = time.monotonic()
-                progress.advance(min(now, started + duration_s) - min(last, started + duration_s))
+                end = started + duration_s
+                session.progress.advance(min(now, end) - min(last, end))
                 last = now
                 if samples_at and now - started >= samples_at[0]:
                     samples_at.pop(0)
-                    spread.sample(port)
+                    spread.sample(live.port)
                 if now - started > duration_s + plan.timeout_s + 30:
                     raise UserError(f"wrk did not finish: {shlex.join(argv)}")
             stdout, stderr = load.communicate()
@@ -502,14 +509,15 @@ def _load(
                 load.kill()
                 load.wait()
     spread.finish()
-    progress.advance(max(0.0, started + duration_s - last))
-    if process.popen.poll() is not None:
+    cpu = account.end()
+    session.progress.advance(max(0.0, started + duration_s - last))
+    if live.process.popen.poll() is not None:
         raise services.ServiceError(
-            f"{process.name} died during the load on {endpoint.name}; its last output:\n"
-            f"{process.last_lines()}"
+            f"{live.process.name} died during the load on {endpoint.name}; its last output:\n"
+            f"{live.process.last_lines()}"
         )
     try:
-        return bench_wrk.parse_wrk_output(stdout), spread
+        return bench_wrk.parse_wrk_output(stdout), spread, cpu
     except ValueError as error:
         raise UserError(f"{error}: {shlex.join(argv)}\n{stderr.strip()}") from error
 

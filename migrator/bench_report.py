@@ -191,6 +191,12 @@ def summary_line(results: BenchResults) -> str:
         f"load average before: {', '.join(str(x) for x in host.get('loadavg_before', []))}",
         f"started {env.get('started_at', '?')}",
     ]
+    other = [float(e["other_cores"]) for e in results.load_spread if "other_cores" in e]
+    if other:
+        parts.append(
+            f"other work on the machine during the runs: {sum(other) / len(other):.2f} cores "
+            f"on average, {max(other):.2f} at most"
+        )
     if not env.get("complete", True):
         parts.append("INCOMPLETE RUN")
     return "; ".join(parts)

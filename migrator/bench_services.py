@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import resource
 import shlex
 import shutil
 import signal
@@ -200,17 +201,25 @@ def wait_healthy(process: RunningProcess, url: str, timeout_s: float) -> None:
         time.sleep(0.1)
 
 
-def wait_settled(url: str, timeout_s: float, quick_s: float = 0.1) -> float:
-    """Wait until `url` answers within `quick_s`: a service that queued requests from a load
-    run (a sync worker serves its whole backlog, even for closed connections) has worked
-    them off. Returns the seconds waited."""
+def wait_settled(
+    url: str, pids: Sequence[int], timeout_s: float, quick_s: float = 0.1, idle_cores: float = 0.2
+) -> float:
+    """Wait until the service is idle: `url` answers within `quick_s` and its processes use
+    less than `idle_cores` of a core over half a second. A service that queued requests
+    from a load run (a sync worker serves its whole backlog, even for closed connections;
+    an async one may be logging the disconnects) has then worked them off. Returns the
+    seconds waited (at most about `timeout_s`)."""
     start = time.monotonic()
+    window_s = 0.5
     while time.monotonic() - start < timeout_s:
         asked = time.monotonic()
         status = http_status(url, timeout_s=max(1.0, timeout_s))
-        if status is not None and time.monotonic() - asked < quick_s:
+        quick = status is not None and time.monotonic() - asked < quick_s
+        before = sum(cpu_seconds(pid) for pid in pids)
+        time.sleep(window_s)
+        used = sum(cpu_seconds(pid) for pid in pids) - before
+        if quick and used < idle_cores * window_s:
             break
-        time.sleep(0.05)
     return time.monotonic() - start
 
 
@@ -316,6 +325,67 @@ def connections_per_worker(pids: Sequence[int], port: int) -> dict[int, int]:
     """How many open client connections on `port` each worker holds right now."""
     established = _established_inodes(port)
     return {pid: len(_socket_inodes(pid) & established) for pid in pids}
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds all cores spent busy since boot (everything but idle and iowait)."""
+    fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    ticks = [int(x) for x in fields[:8]]
+    return (sum(ticks) - ticks[3] - ticks[4]) / _CLOCK_TICKS
+
+
+def pids_named(name: str) -> list[int]:
+    """Processes whose command name is `name` (e.g. the database server's)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                if (entry / "comm").read_text().strip() == name:
+                    found.append(int(entry.name))
+    return found
+
+
+def children_cpu_seconds() -> float:
+    """CPU seconds of this process's reaped children (wrk, once it has exited)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+@dataclass
+class CpuAccount:
+    """Where the machine's CPU went during a run: the service, the load generator, the
+    upstream stub and the database server are ours; the rest is other work on the machine
+    (it makes the numbers noisier, so the results say how much there was)."""
+
+    service: list[int]
+    helpers: list[int]
+    start_s: float = 0.0
+    marks: dict[str, float] = field(default_factory=dict)
+
+    def _ours(self) -> dict[str, float]:
+        database = pids_named("postgres")
+        return {
+            "busy": machine_busy_seconds(),
+            "service": sum(cpu_seconds(pid) for pid in self.service),
+            "helpers": sum(cpu_seconds(pid) for pid in self.helpers),
+            "database": sum(cpu_seconds(pid) for pid in database),
+            "children": children_cpu_seconds(),
+        }
+
+    def begin(self) -> None:
+        self.start_s = time.monotonic()
+        self.marks = self._ours()
+
+    def end(self) -> dict[str, float]:
+        """Cores used on average during the run: by the service, and by other work."""
+        elapsed = max(time.monotonic() - self.start_s, 1e-6)
+        now = self._ours()
+        delta = {key: now[key] - self.marks[key] for key in now}
+        ours = delta["service"] + delta["helpers"] + delta["database"] + delta["children"]
+        return {
+            "service_cores": round(delta["service"] / elapsed, 2),
+            "other_cores": round(max(0.0, delta["busy"] - ours) / elapsed, 2),
+        }
 
 
 @dataclass

@@ -79,7 +79,7 @@ def test_a_service_starts_answers_and_stops_by_pid(
     services.wait_healthy(process, f"http://127.0.0.1:{port}/health", timeout_s=15)
     assert services.worker_pids(process.pid) == [process.pid]
     assert services.cpu_seconds(process.pid) >= 0
-    assert services.wait_settled(f"http://127.0.0.1:{port}/health", timeout_s=5) < 5
+    assert services.wait_settled(f"http://127.0.0.1:{port}/health", [process.pid], 5) < 5
     process.stop()
     assert process.popen.returncode is not None
     assert not _alive(process.pid)
@@ -134,6 +134,21 @@ def test_setup_failure_shows_its_output(tmp_path: Path) -> None:
             tmp_path / "setup.log",
         )
     services.run_setup(f"{sys.executable} -c pass", os.environ, tmp_path / "setup.log")
+
+
+def test_cpu_account_splits_ours_from_other_work() -> None:
+    """A busy process that is not ours shows up as other work."""
+    account = services.CpuAccount(service=[os.getpid()], helpers=[])
+    other = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        account.begin()
+        time.sleep(1.0)
+        used = account.end()
+    finally:
+        other.kill()
+        other.wait()
+    assert used["service_cores"] < 0.3
+    assert used["other_cores"] > 0.5
 
 
 def test_load_spread_summary() -> None:
