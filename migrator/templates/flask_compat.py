@@ -785,6 +785,55 @@ class Headers(MultiDict):
         return list(self._pairs)
 
 
+class Accept(list[tuple[str, float]]):
+    """`request.accept_mimetypes`: the Accept header's values, best first."""
+
+    def __init__(self, header: str | None) -> None:
+        values = []
+        for part in (header or "").split(","):
+            value, _, params = part.strip().partition(";")
+            quality = 1.0
+            for param in params.split(";"):
+                key, _, number = param.strip().partition("=")
+                if key == "q":
+                    try:
+                        quality = float(number)
+                    except ValueError:
+                        quality = 0.0
+            if value:
+                values.append((value.strip().lower(), quality))
+        super().__init__(sorted(values, key=lambda item: -item[1]))
+
+    def _matches(self, offered: str, accepted: str) -> bool:
+        if accepted in ("*", "*/*") or offered.lower() == accepted:
+            return True
+        kind, _, sub = accepted.partition("/")
+        return sub == "*" and offered.lower().startswith(f"{kind}/")
+
+    def quality(self, offered: str) -> float:
+        return max((q for value, q in self if self._matches(offered, value)), default=0.0)
+
+    def __contains__(self, offered: object) -> bool:
+        return isinstance(offered, str) and self.quality(offered) > 0
+
+    @property
+    def best(self) -> str | None:
+        return self[0][0] if self else None
+
+    def best_match(self, matches: Iterable[str], default: str | None = None) -> str | None:
+        scored = [(self.quality(m), -i, m) for i, m in enumerate(matches)] if self else []
+        scored = [item for item in scored if item[0] > 0]
+        return max(scored)[2] if scored else (default if self else next(iter(matches), default))
+
+    @property
+    def accept_json(self) -> bool:
+        return "application/json" in self
+
+    @property
+    def accept_html(self) -> bool:
+        return "text/html" in self
+
+
 @dataclasses.dataclass
 class Authorization:
     """`request.authorization`: Basic credentials or a token scheme."""
@@ -1043,6 +1092,10 @@ class FlaskRequest:
     @property
     def authorization(self) -> Authorization | None:
         return _parse_authorization(self.headers.get("authorization"))
+
+    @property
+    def accept_mimetypes(self) -> Accept:
+        return Accept(self.headers.get("accept"))
 
     @property
     def endpoint(self) -> str | None:

@@ -67,7 +67,8 @@ class AppConcern(Concern):
         if obj is None:
             return updated_node
         method = func.attr.value
-        assert isinstance(updated_node.func, cst.Attribute)
+        if not isinstance(updated_node.func, cst.Attribute):
+            return updated_node  # another concern rewrote it
         owner = updated_node.func.value
         if method in HOOKS and state.enabled(Rule.HOOKS):
             registration = self._hook(owner, method)
@@ -111,7 +112,8 @@ class AppConcern(Concern):
         if self.state.flask_object(decorator.value) is None or not self.state.enabled(Rule.HOOKS):
             return updated_node
         updated = updated_node.decorator
-        assert isinstance(updated, cst.Attribute)
+        if not isinstance(updated, cst.Attribute):
+            return updated_node
         return updated_node.with_changes(decorator=self._hook(updated.value, decorator.attr.value))
 
     def leave_Attribute(
@@ -185,9 +187,11 @@ class AppConcern(Concern):
         if obj is None or obj.kind != "app" or not self.state.enabled(Rule.RUN):
             return updated_node
         updated = updated_node.body[0]
-        assert isinstance(updated, cst.Expr) and isinstance(updated.value, cst.Call)
+        if not isinstance(updated, cst.Expr) or not isinstance(updated.value, cst.Call):
+            return updated_node
         updated_call = updated.value
-        assert isinstance(updated_call.func, cst.Attribute)
+        if not isinstance(updated_call.func, cst.Attribute):
+            return updated_node
         args = [nodes.posarg(updated_call.func.value)]
         for position, keyword in enumerate(("host", "port")):
             value = nodes.arg_value(updated_call, position, keyword)

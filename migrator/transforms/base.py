@@ -147,6 +147,7 @@ class FunctionInfo:
     review: list[str] = field(default_factory=list)
     sync_reasons: list[str] = field(default_factory=list)
     emitted_async: bool = False
+    response_names: set[str] = field(default_factory=set)
     statement_index: int = -1
     top_statements: dict[int, int] = field(default_factory=dict)
 

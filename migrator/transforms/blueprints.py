@@ -35,7 +35,8 @@ class BlueprintConcern(Concern):
         if not self.state.enabled(Rule.BLUEPRINT) or len(original_node.targets) != 1:
             return updated_node
         symbol = self.state.symbol_of(original_node.targets[0].target)
-        assert isinstance(updated_node.value, cst.Call)
+        if not isinstance(updated_node.value, cst.Call):
+            return updated_node
         return updated_node.with_changes(value=self._router(updated_node.value, symbol))
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
@@ -48,7 +49,8 @@ class BlueprintConcern(Concern):
         if parent is None or not self.state.enabled(Rule.REGISTER) or not original_node.args:
             return updated_node
         child = self.state.flask_object(original_node.args[0].value)
-        assert isinstance(updated_node.func, cst.Attribute)
+        if not isinstance(updated_node.func, cst.Attribute):
+            return updated_node
         router = nodes.arg_value(updated_node, 0, "blueprint")
         if router is None:
             return updated_node

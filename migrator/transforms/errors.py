@@ -32,7 +32,8 @@ class ErrorConcern(Concern):
         if not self.state.enabled(Rule.ABORT):
             return updated_node
         updated_call = updated_node.value
-        assert isinstance(updated_call, cst.Call)
+        if not isinstance(updated_call, cst.Call):
+            return updated_node
         exception = self._http_exception(updated_call, position_code=0, position_detail=1)
         if exception is None:
             return updated_node
@@ -83,7 +84,8 @@ class ErrorConcern(Concern):
         method = func.attr.value
         if method not in HANDLER_METHODS or self.state.flask_object(func.value) is None:
             return updated_node
-        assert isinstance(updated_node.func, cst.Attribute)
+        if not isinstance(updated_node.func, cst.Attribute):
+            return updated_node
         owner = updated_node.func.value
         key = nodes.arg_value(updated_node, 0, "code_or_exception")
         if key is None:

@@ -155,3 +155,47 @@ def string(value: str) -> cst.SimpleString:
     if '"' in value and "'" not in value:
         return cst.SimpleString(repr(value))
     return cst.SimpleString(json.dumps(value, ensure_ascii=False))
+
+
+def is_multiline(call: cst.Call) -> bool:
+    """Whether the call's arguments are laid out one per line."""
+    return isinstance(call.whitespace_before_args, cst.ParenthesizedWhitespace) or any(
+        isinstance(a.comma, cst.Comma) and isinstance(a.comma.whitespace_after, cst.ParenthesizedWhitespace)
+        for a in call.args
+    )
+
+
+def newline(indent: str) -> cst.ParenthesizedWhitespace:
+    """A line break inside brackets, then `indent` past the enclosing block's indentation."""
+    return cst.ParenthesizedWhitespace(
+        first_line=cst.TrailingWhitespace(),
+        empty_lines=[],
+        indent=True,
+        last_line=cst.SimpleWhitespace(indent),
+    )
+
+
+def _argument_indent(call: cst.Call) -> str:
+    whitespace = call.whitespace_before_args
+    if isinstance(whitespace, cst.ParenthesizedWhitespace):
+        return whitespace.last_line.value
+    for argument in call.args:
+        comma = argument.comma
+        if isinstance(comma, cst.Comma) and isinstance(comma.whitespace_after, cst.ParenthesizedWhitespace):
+            return comma.whitespace_after.last_line.value
+    return "    "
+
+
+def dict_like(elements: list[cst.BaseDictElement], call: cst.Call) -> cst.Dict:
+    """A dict from a call's keyword arguments, one entry per line if the call was so laid out."""
+    if not is_multiline(call):
+        spaced = [
+            e.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+            for e in elements[:-1]
+        ]
+        return cst.Dict([*spaced, *elements[-1:]])
+    outer = _argument_indent(call)
+    inner = outer + "    "
+    laid_out = [e.with_changes(comma=cst.Comma(whitespace_after=newline(inner))) for e in elements[:-1]]
+    laid_out.append(elements[-1].with_changes(comma=cst.Comma(whitespace_after=newline(outer))))
+    return cst.Dict(laid_out, lbrace=cst.LeftCurlyBrace(whitespace_after=newline(inner)))

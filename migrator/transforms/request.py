@@ -121,8 +121,6 @@ class _Prescan(cst.CSTVisitor):
         cst.SetComp,
         cst.DictComp,
         cst.GeneratorExp,
-        cst.IfExp,
-        cst.BooleanOperation,
     )
 
     def __init__(self, state: FileState, function: cst.FunctionDef) -> None:
@@ -510,6 +508,7 @@ class RequestConcern(Concern):
             target = read.assigned_to
             if (
                 target is not None
+                and read.variant in ("get", "item", "getlist", "json", "raw")
                 and target not in assigned
                 and target not in prescan.params
                 and target not in info.path_params
@@ -832,12 +831,12 @@ def signature(
     else:
         inner = "".join(f"{indent}{part},\n" for part in parts)
         text = f"{prefix} {function.name.value}(\n{inner}):\n{indent}pass\n"
-    parsed = cst.parse_statement(text)
-    assert isinstance(parsed, cst.FunctionDef)
     if depth:
-        parsed = cst.parse_module(_indent(text, indent * depth)).body[0]  # type: ignore[assignment]
-        assert isinstance(parsed, cst.FunctionDef)
-        parsed = _dedent_first(parsed)
+        parsed = _dedent_first(cst.parse_module(_indent(text, indent * depth)).body[0])
+    else:
+        statement = cst.parse_statement(text)
+        assert isinstance(statement, cst.FunctionDef)
+        parsed = statement
     return {"params": parsed.params, "whitespace_before_params": parsed.whitespace_before_params}
 
 

@@ -17,6 +17,7 @@ from migrator.transforms import nodes
 from migrator.transforms.base import Concern, FunctionInfo
 
 TEXT_TYPES = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)
+RESPONSE_MAKERS = {"jsonify", "Response", "make_response", "redirect", "send_file", "send_from_directory"}
 
 
 class ResponseConcern(Concern):
@@ -68,42 +69,42 @@ class ResponseConcern(Concern):
         self.state.use_compat_name(self.context, "JSONResponse")
         return "JSONResponse"
 
-    def _jsonify_content(self, call: cst.Call) -> cst.BaseExpression:
+    def _jsonify_content(self, call: cst.Call) -> cst.BaseExpression | None:
+        """What `jsonify(...)` serialises: its one argument, a dict of keywords, or a list."""
         positional = [a for a in call.args if a.keyword is None and not a.star]
-        keywords = [a for a in call.args if a.keyword is not None]
-        starred = [a for a in call.args if a.star]
-        if (
-            starred
-            and not positional
-            and not keywords
-            and len(starred) == 1
-            and starred[0].star == "**"
-        ):
-            return cst.Dict([cst.StarredDictElement(starred[0].value)])
-        if keywords and not positional:
-            return cst.Dict(
-                [
-                    cst.DictElement(
-                        nodes.string(a.keyword.value),
-                        a.value,
-                        whitespace_before_colon=cst.SimpleWhitespace(""),
-                        comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-                        if index < len(keywords) - 1
-                        else cst.MaybeSentinel.DEFAULT,
-                    )
-                    for index, a in enumerate(keywords)
-                    if a.keyword is not None
-                ]
-            )
-        if len(positional) == 1 and not keywords:
-            return positional[0].value
+        named = [a for a in call.args if a.keyword is not None or a.star == "**"]
+        if any(a.star == "*" for a in call.args) or (positional and named):
+            return None
         if not call.args:
             return cst.Dict([])
-        return cst.List([cst.Element(a.value) for a in positional])
+        if len(positional) == 1:
+            return positional[0].value
+        if positional:
+            return cst.List([cst.Element(a.value) for a in positional])
+        elements: list[cst.BaseDictElement] = []
+        for argument in named:
+            if argument.keyword is not None:
+                elements.append(
+                    cst.DictElement(
+                        nodes.string(argument.keyword.value),
+                        argument.value,
+                        whitespace_before_colon=cst.SimpleWhitespace(""),
+                    )
+                )
+            else:
+                elements.append(cst.StarredDictElement(argument.value))
+        return nodes.dict_like(elements, call)
 
     def _jsonify(self, call: cst.Call) -> cst.BaseExpression:
-        self.state.applied_rule(Rule.JSONIFY)
         content = self._jsonify_content(call)
+        if content is None:
+            return call
+        self.state.applied_rule(Rule.JSONIFY)
+        if isinstance(content, cst.Dict) and nodes.is_multiline(call):
+            return call.with_changes(
+                func=cst.Name(self._json_response()),
+                args=[cst.Arg(content, whitespace_after_arg=nodes.newline(""))],
+            )
         return nodes.call(self._json_response(), [nodes.posarg(content)], like=call)
 
     def _response(self, original: cst.Call, call: cst.Call) -> cst.BaseExpression:
@@ -171,6 +172,14 @@ class ResponseConcern(Concern):
         )
 
     # view returns ---------------------------------------------------------------------
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        """Remember the view's variables holding a response (`resp = make_response(...)`)."""
+        view = self.state.in_view_body()
+        if view is None or len(node.targets) != 1 or not isinstance(node.targets[0].target, cst.Name):
+            return
+        if isinstance(node.value, cst.Call) and self.state.flask_name(node.value.func) in RESPONSE_MAKERS:
+            view.response_names.add(node.targets[0].target.value)
 
     def leave_Return(self, original_node: cst.Return, updated_node: cst.Return) -> cst.Return:
         view = self.state.in_view_body()
@@ -254,6 +263,12 @@ class ResponseConcern(Concern):
             return "response"
         if isinstance(original, cst.BinaryOperation) and isinstance(original.left, TEXT_TYPES):
             return "html"
+        view = self.state.view
+        if isinstance(original, cst.Name) and view is not None:
+            if view.path_params.get(original.value) == "str":
+                return "html"
+            if original.value in view.response_names:
+                return "response"
         return "unknown"
 
     def _response_for(

@@ -204,7 +204,9 @@ class RouteConcern(Concern):
                 decorators.append(updated)
                 continue
             obj, attribute, _ = found
-            assert isinstance(updated.decorator, cst.Call)
+            if not isinstance(updated.decorator, cst.Call):
+                decorators.append(updated)
+                continue
             decorators.extend(self._convert_decorator(info, obj, attribute, updated))
         params = self._typed_params(info, updated_node.params)
         self.state.applied_rule(Rule.ROUTE)
@@ -318,12 +320,10 @@ class RouteConcern(Concern):
                     annotation=cst.Annotation(nodes.expr(info.path_params[name]))
                 )
             if name in info.defaults and param.default is None:
+                spacing = cst.SimpleWhitespace(" " if param.annotation is not None else "")
                 param = param.with_changes(
                     default=info.defaults[name],
-                    equal=cst.AssignEqual(
-                        whitespace_before=cst.SimpleWhitespace(""),
-                        whitespace_after=cst.SimpleWhitespace(""),
-                    ),
+                    equal=cst.AssignEqual(whitespace_before=spacing, whitespace_after=spacing),
                 )
             changed.append(param)
         return params.with_changes(params=changed)
@@ -359,7 +359,8 @@ class RouteConcern(Concern):
             isinstance(endpoint, cst.Name) and endpoint.value == "None"
         ):
             args.append(nodes.kwarg("name", endpoint))
-        assert isinstance(updated_node.func, cst.Attribute)
+        if not isinstance(updated_node.func, cst.Attribute):
+            return updated_node
         self.state.applied_rule(Rule.URL_RULE)
         return nodes.call(
             updated_node.func.with_changes(attr=cst.Name("add_api_route")), args, like=updated_node

@@ -111,3 +111,69 @@ def test_migrated_app_conforms(
         request.applymarker(pytest.mark.xfail(reason=reason, strict=True))
     response = case.call(app=migrated_app, headers=ACME)
     case.validate_response(response, checks=CHECKS)
+
+
+# What Flask did for free, checked on the migrated app (the legacy suite's http tests).
+
+
+def _client(app: Any) -> Any:
+    import httpx
+
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
+
+
+async def test_head_and_options_are_answered_like_flask(migrated_app: Any) -> None:
+    async with _client(migrated_app) as client:
+        head = await client.head("/clients", headers=ACME)
+        assert head.status_code == 200
+        assert head.content == b""
+        options = await client.options("/clients/1", headers=ACME)
+        assert options.status_code == 200
+        allowed = {"GET", "HEAD", "OPTIONS", "PATCH", "DELETE"}
+        assert set(options.headers["Allow"].split(", ")) == allowed
+
+
+async def test_wrong_method_is_405_json_with_allow(migrated_app: Any) -> None:
+    async with _client(migrated_app) as client:
+        response = await client.put("/invoices/1", headers=ACME, json={})
+    assert response.status_code == 405
+    assert response.headers["content-type"] == "application/json"
+    assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS", "PATCH", "DELETE"}
+
+
+async def test_paths_and_converters_route_like_flask(migrated_app: Any) -> None:
+    async with _client(migrated_app) as client:
+        assert (await client.get("/clients/", headers=ACME)).status_code == 404
+        assert (await client.get("/invoices/-1", headers=ACME)).status_code == 404
+        unknown = await client.get("/nope", headers=ACME)
+        assert unknown.status_code == 404
+        assert "error" in unknown.json()
+
+
+async def test_query_type_falls_back_to_the_default(migrated_app: Any) -> None:
+    async with _client(migrated_app) as client:
+        bad = await client.get("/invoices", params={"client_id": "abc", "page": "x"}, headers=ACME)
+        good = await client.get("/invoices", headers=ACME)
+    assert bad.status_code == 200
+    assert bad.json() == good.json()
+
+
+async def test_bodies_flask_rejected_are_rejected_with_the_same_status(migrated_app: Any) -> None:
+    async with _client(migrated_app) as client:
+        not_json = await client.patch("/clients/1", content=b"x", headers=ACME)
+        malformed = await client.patch(
+            "/clients/1", content=b"{", headers={**ACME, "Content-Type": "application/json"}
+        )
+    assert not_json.status_code == 415
+    assert malformed.status_code == 400
+    assert "error" in not_json.json() and "error" in malformed.json()
+
+
+async def test_hooks_run_in_flask_order(migrated_app: Any) -> None:
+    async with _client(migrated_app) as client:
+        echoed = await client.get("/health", headers={"X-Request-ID": "abc-123"})
+        unauthorised = await client.get("/me")
+    assert echoed.headers["X-Request-ID"] == "abc-123"
+    assert unauthorised.status_code == 401
+    assert unauthorised.headers["WWW-Authenticate"] == "Bearer"
+    assert len(unauthorised.headers["X-Request-ID"]) == 32

@@ -1,0 +1,20 @@
+import flask_compat
+import uvicorn
+from fastapi import FastAPI
+from flask_compat import JSONResponse
+
+app = FastAPI()
+flask_compat.install(app, __name__)
+app.state.config.from_mapping(SECRET_KEY="dev")
+app.state.config["SECRET_KEY"] = "changed"
+app.state.config["DEBUG"] = True
+
+
+@app.get("/")
+def index():
+    app.state.logger.info("index")
+    return JSONResponse({"ok": True})
+
+
+if __name__ == "__main__":
+    uvicorn.run(app, host="0.0.0.0", port=8000)

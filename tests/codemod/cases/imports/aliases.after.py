@@ -1,0 +1,22 @@
+"""Names are resolved by what they refer to, not how they are spelled."""
+
+from flask_compat import JSONResponse, request, request as rq
+
+from flask import render_template  # not converted yet: stays imported from Flask
+import flask_compat
+from fastapi import FastAPI
+from fastapi.responses import HTMLResponse
+
+app = FastAPI()
+flask_compat.install(app, __name__)
+
+
+def wants_json():
+    return rq.accept_mimetypes.best == "application/json" or request.is_json
+
+
+@app.get("/page")
+def page():
+    if wants_json():
+        return JSONResponse({"name": flask_compat.request.args.get("name", "world")})
+    return HTMLResponse(render_template("page.html", name=flask_compat.request.args.get("name")))
