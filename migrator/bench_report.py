@@ -212,21 +212,53 @@ def _md_table(header: Sequence[str], rows: Iterable[Sequence[str]], right_from: 
     return "\n".join(lines)
 
 
-def endpoint_table_md(results: BenchResults, endpoint: str) -> str:
-    header = ["service", "c", "req/s", "p50 ms", "p90 ms", "p95 ms", "p99 ms", "max ms"]
-    header += ["errors", "non-2xx"]
-    rows = [
-        [
+RUN_HEADER = (
+    "service",
+    "c",
+    "req/s",
+    "p50 ms",
+    "p90 ms",
+    "p95 ms",
+    "p99 ms",
+    "max ms",
+    "errors",
+    "non-2xx",
+    "CPU ms/req",
+)
+
+
+def cpu_ms_per_request(results: BenchResults, run: RunResult) -> float | None:
+    """The service's own CPU time per answered request (its processes only, not the
+    database's): steadier than req/s when other work shares the machine."""
+    for entry in results.load_spread:
+        if (entry["service"], entry["endpoint"], entry["concurrency"]) == (
             run.service,
-            str(run.concurrency),
-            fmt_rps(run.rps),
-            *(fmt_ms(getattr(run, f)) for f in LATENCY_FIELDS),
-            str(run.errors),
-            str(run.non_2xx),
-        ]
-        for run in _runs_of(results, endpoint)
+            run.endpoint,
+            run.concurrency,
+        ):
+            cores = entry.get("service_cores")
+            if cores is not None and run.rps > 0:
+                return float(cores) * 1000 / run.rps
+    return None
+
+
+def run_cells(results: BenchResults, run: RunResult) -> list[str]:
+    """One row of an endpoint's table (see RUN_HEADER)."""
+    cpu = cpu_ms_per_request(results, run)
+    return [
+        run.service,
+        str(run.concurrency),
+        fmt_rps(run.rps),
+        *(fmt_ms(getattr(run, f)) for f in LATENCY_FIELDS),
+        str(run.errors),
+        str(run.non_2xx),
+        fmt_ms(cpu) if cpu is not None else "",
     ]
-    return _md_table(header, rows)
+
+
+def endpoint_table_md(results: BenchResults, endpoint: str) -> str:
+    rows = [run_cells(results, run) for run in _runs_of(results, endpoint)]
+    return _md_table(RUN_HEADER, rows)
 
 
 def _ratio_cells(r: Ratio) -> list[str]:
@@ -486,19 +518,8 @@ def _endpoint_section(
     body.append("</div>")
     if not tables:
         return "\n".join(body)
-    rows = [
-        [
-            html.escape(r.service),
-            str(r.concurrency),
-            fmt_rps(r.rps),
-            *(fmt_ms(getattr(r, f)) for f in LATENCY_FIELDS),
-            str(r.errors),
-            str(r.non_2xx),
-        ]
-        for r in runs
-    ]
-    header = ["service", "c", "req/s", "p50 ms", "p90 ms", "p95 ms", "p99 ms", "max ms"]
-    body.append(_html_table([*header, "errors", "non-2xx"], rows))
+    rows = [[html.escape(cell) for cell in run_cells(results, r)] for r in runs]
+    body.append(_html_table(RUN_HEADER, rows))
     found = [r for r in ratios(results, pairs) if r.endpoint == endpoint]
     if found:
         body.append(

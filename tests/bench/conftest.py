@@ -57,6 +57,8 @@ def make_results() -> BenchResults:
             "service": "reference",
             "endpoint": "read",
             "concurrency": 64,
+            "service_cores": 0.9,
+            "other_cores": 0.1,
             "workers": [
                 {"pid": 1, "cpu_s": 9.5, "cpu_share": 0.95, "connections": 64.0},
                 {"pid": 2, "cpu_s": 0.5, "cpu_share": 0.05, "connections": 0.0},

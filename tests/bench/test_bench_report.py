@@ -104,7 +104,9 @@ def test_markdown_has_a_table_and_ratios_per_endpoint(results: BenchResults) -> 
     md = bench_report.render_markdown(results)
     assert "## read: `GET /invoices/1`" in md
     assert "## send: `POST /invoices/2/send`" in md
-    assert "| legacy | 64 | 400 | 160 | 192 | 208 | 240 | 320 | 0 | 0 |" in md
+    assert "| legacy | 64 | 400 | 160 | 192 | 208 | 240 | 320 | 0 | 0 |  |" in md
+    # CPU per request where the run's CPU was recorded: 0.9 cores at 1,200 req/s.
+    assert "| reference | 64 | 1,200 | 53.3 | 64.0 | 69.3 | 80.0 | 107 | 0 | 0 | 0.75 |" in md
     assert "| reference / legacy | 64 | 3.00\u00d7 | 0.33\u00d7 | 0.33\u00d7 |" in md
     assert "| read x2.5 | reference / legacy | rps at c=64 | 3.00\u00d7 | ≥ 2.5 | met |" in md
     assert "| reference | read | 64 | 95% / 5% | 64 / 0 | **imbalanced** |" in md
