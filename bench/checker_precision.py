@@ -18,6 +18,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from migrator.blocking import analyze_paths
+from migrator.check_config import CheckConfig
+
 REPOSITORY = Path(__file__).resolve().parents[1]
 CORPUS = REPOSITORY / "tests" / "checker" / "corpus" / "cases"
 RUFF = Path(sys.executable).parent / "ruff"
@@ -57,10 +60,6 @@ def labels() -> set[Label]:
 
 
 def ours() -> set[Label]:
-    sys.path.insert(0, str(REPOSITORY))
-    from migrator.blocking import analyze_paths
-    from migrator.check_config import CheckConfig
-
     analysis = analyze_paths([CORPUS], CheckConfig())
     return {(f.file, f.line, f.code) for f in analysis.findings()}
 

@@ -791,16 +791,14 @@ class ProjectAnalysis:
         self._escapes: dict[tuple[int, int], frozenset[int | str]] = {}
         self._summaries: dict[FunctionFacts, dict[str, _Path]] = {}
         self._functions = [  # modules come sorted; functions by place within each
-            function
-            for module in modules
-            for function in sorted(module.functions, key=_place)
+            function for module in modules for function in sorted(module.functions, key=_place)
         ]
 
     def findings(self) -> list[Finding]:
         """Blocking calls in `async def` (direct and via project helpers) and dropped
         coroutines, sorted."""
         found: list[Finding] = []
-        with _deep_recursion():
+        with _deep_recursion(), _no_cyclic_gc():
             for function in self._functions:
                 found.extend(self._unawaited(function))
                 if function.is_async:

@@ -297,9 +297,10 @@ class _Scanner:
 
     def lookup(self, name: str) -> Sym:
         self.loaded.add(name)
-        for loaded in self.enclosing_loaded:
-            loaded.add(name)
-        if name not in self.global_names:
+        if self.enclosing_loaded:
+            for loaded in self.enclosing_loaded:
+                loaded.add(name)
+        if not self.global_names or name not in self.global_names:
             sym = self.env.get(name)
             if sym is not None:
                 return sym
@@ -586,6 +587,8 @@ class _Scanner:
         """Record the calls in `node` and return the symbol of its value."""
         if isinstance(node, ast.Name):
             return self.lookup(node.id)
+        if isinstance(node, ast.Constant):
+            return UNKNOWN_SYM
         if isinstance(node, ast.Attribute):
             base = self.expr(node.value)
             if base[0] == EXT:
@@ -593,8 +596,6 @@ class _Scanner:
             return (ATTR, base, node.attr)
         if isinstance(node, ast.Call):
             return self.call(node, usage, parent)
-        if isinstance(node, ast.Constant):
-            return UNKNOWN_SYM
         if isinstance(node, ast.Await):
             return self.expr(node.value, AWAITED, parent)
         handler = _EXPRESSIONS.get(type(node))
