@@ -1,10 +1,13 @@
 """This repo's invoicing apps as the contract tests drive them: the reseed hook.
 
-`reseed(app)` brings either app back to the demo data (`--setup contract_tests.invoicing:reseed`).
+`reseed(app)` brings either app back to the demo data (`--setup contract_tests.invoicing:reseed`):
+the legacy Flask app through its own `init_db`, the reference FastAPI app through its async
+`init_db` on an engine of its own (the app's engine belongs to the loop that serves it).
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 
@@ -17,4 +20,18 @@ def reseed(app: Any) -> None:
 
         init_db(app.extensions["db_engine"], with_seed=True, reset=True)
         return
-    raise TypeError(f"reseed: not an invoicing app: {type(app).__name__}")
+    settings = getattr(getattr(app, "state", None), "settings", None)
+    if settings is not None and type(settings).__module__ == "reference_app.settings":
+        asyncio.run(_reseed_reference(settings))
+        return
+    raise TypeError(f"reseed: not one of the invoicing apps: {type(app).__name__}")
+
+
+async def _reseed_reference(settings: Any) -> None:
+    from reference_app.db import init_db, make_engine
+
+    engine = make_engine(settings)
+    try:
+        await init_db(engine, with_seed=True, reset=True)
+    finally:
+        await engine.dispose()

@@ -11,6 +11,8 @@ Normalised before comparing (the whole list; docs/contract.md repeats it):
 2. Request ids: `X-Request-ID` and every header not in `COMPARED_HEADERS` are not compared.
 3. An absolute `Location` on the in-process host (`localhost` for WSGI, `testserver` for
    ASGI) is compared by its path and query.
+4. A 204 or 304 response has no body, so its Content-Type is not compared (Flask labels
+   an empty 204 `text/html`; Starlette sends none).
 
 Ids are compared as they are: both databases start identical and are reset together, so
 a different id is a real difference (clients see it in bodies and `Location`).
@@ -113,8 +115,13 @@ def untag_types(value: Any) -> Any:
     return value
 
 
+NO_BODY_STATUSES = (204, 304)
+
+
 def content_type_key(response: RawResponse) -> tuple[str, str]:
     """(media type, charset): `application/json` and `application/json; charset=utf-8` differ."""
+    if response.status in NO_BODY_STATUSES:
+        return "", ""
     raw = response.header("content-type") or ""
     media_type, *params = (part.strip() for part in raw.split(";"))
     charset = ""

@@ -70,6 +70,12 @@ def _print_notes(report: ContractReport, console: Console) -> None:
                 f"{old} → {new} x{n}" for (old, new), n in sorted(row.refused_differently.items())
             )
             console.print(f"  {row.operation}: {pairs}")
+    noted = [row for row in report.rows if row.notes]
+    if noted:
+        console.print("notes (reported, not failures):")
+        for row in noted:
+            for note in row.notes:
+                console.print(Text(f"  {row.suite} {row.operation}: {note}"))
     if report.diff_lines:
         console.print("OpenAPI diff (new app against the contract):")
         for line in report.diff_lines:

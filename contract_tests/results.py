@@ -48,6 +48,7 @@ class OperationResult:
     # Forbidden requests the new app refused with another 4xx: (legacy status, new status) → count.
     refused_differently: Counter[tuple[int, int]] = field(default_factory=Counter)
     error: str | None = None  # the run of this row itself broke (schema error, crash)
+    notes: list[str] = field(default_factory=list)  # reported, not failures (warm-up blocking)
 
     @property
     def passed(self) -> int:

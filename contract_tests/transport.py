@@ -1,9 +1,14 @@
-"""Requests and responses as plain values, and sending a raw request to an app in process.
+"""Requests and responses as plain values, and sending requests to an app in process.
 
-Generated cases travel through Schemathesis (`case.call(app=...)`); the explicit cases
-(malformed JSON, trailing slashes, HEAD...) need requests Schemathesis will not build, so
-they go through the same in-process clients here. Either way the result is an `Exchange`,
-which the differential comparison and the failure report read.
+Both apps must receive the same bytes for the same case. Schemathesis serialises requests
+for ASGI apps with `requests` but builds WSGI requests with werkzeug, which differs in
+places (werkzeug gives a multipart file part a Content-Type guessed from its file name;
+`requests` sends none). So WSGI apps are reached through a `requests` session whose
+adapter calls the app in process (`wsgi_session`): one serialisation for both apps.
+
+Generated cases travel through Schemathesis (`case.call`); the explicit cases (malformed
+JSON, trailing slashes, HEAD...) are raw requests sent with `send`. Either way the result
+is an `Exchange`, which the differential comparison and the failure report read.
 """
 
 from __future__ import annotations
@@ -15,10 +20,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+import requests
+import requests.adapters
+import urllib3
+
 from contract_tests.apps import AppUnderTest
 
 if TYPE_CHECKING:
-    import requests
     from schemathesis.core.transport import Response as SchemathesisResponse
 
 Headers = tuple[tuple[str, str], ...]
@@ -100,43 +108,104 @@ def exchange_from_schemathesis(
     )
 
 
+WSGI_BASE_URL = "http://localhost"
+
+
 def send(app: AppUnderTest, request: RawRequest) -> Exchange:
-    """Send `request` to `app` in process (WSGI through werkzeug, ASGI through Schemathesis)."""
+    """Send `request` to `app` in process, redirects not followed."""
+    from schemathesis.python import asgi
+
     started = time.time()
-    response = _send_asgi(app, request) if app.is_asgi else _send_wsgi(app, request)
+    if app.is_asgi:
+        with asgi.get_client(app.target) as client:
+            reply = _request(client, request, "")
+    else:
+        reply = _request(wsgi_session(app.target), request, WSGI_BASE_URL)
+    response = RawResponse(reply.status_code, _pairs(reply.headers.items()), reply.content)
     return Exchange(request, response, started, time.time())
 
 
-def _send_wsgi(app: AppUnderTest, request: RawRequest) -> RawResponse:
-    from werkzeug.test import Client
-
-    client = Client(app.target)
-    path, _, query = request.target.partition("?")
-    reply = client.open(
-        path,
-        method=request.method,
-        query_string=query,
-        headers=list(request.headers),
+def _request(session: requests.Session, request: RawRequest, base_url: str) -> requests.Response:
+    return session.request(
+        request.method,
+        base_url + request.target,
+        headers=dict(request.headers),
         data=request.body,
+        allow_redirects=False,
     )
-    try:
-        return RawResponse(reply.status_code, _pairs(reply.headers.items()), reply.get_data())
-    finally:
-        reply.close()
 
 
-def _send_asgi(app: AppUnderTest, request: RawRequest) -> RawResponse:
-    from schemathesis.python import asgi
+_WSGI_SESSIONS: dict[int, tuple[Any, requests.Session]] = {}
 
-    with asgi.get_client(app.target) as client:
-        reply = client.request(
-            request.method,
-            request.target,
-            headers=dict(request.headers),
-            data=request.body,
-            allow_redirects=False,
+
+def wsgi_session(app: Any) -> requests.Session:
+    """A `requests` session whose requests to `WSGI_BASE_URL` are served by `app` in process."""
+    cached = _WSGI_SESSIONS.get(id(app))
+    if cached is not None and cached[0] is app:
+        return cached[1]
+    session = requests.Session()
+    session.mount("http://", _WSGIAdapter(app))
+    session.headers["User-Agent"] = "testclient"
+    _WSGI_SESSIONS[id(app)] = (app, session)
+    return session
+
+
+class _WSGIAdapter(requests.adapters.HTTPAdapter):
+    """Serve a prepared request with a WSGI app (werkzeug builds the environ from its bytes)."""
+
+    def __init__(self, app: Any) -> None:
+        super().__init__()
+        self.app = app
+
+    def send(
+        self, request: requests.PreparedRequest, *args: Any, **kwargs: Any
+    ) -> requests.Response:
+        import io
+
+        from werkzeug.test import EnvironBuilder, run_wsgi_app
+
+        url = urlsplit(str(request.url))
+        body = request.body
+        if body is not None and not isinstance(body, (bytes, str)):
+            body = b"".join(chunk.encode() if isinstance(chunk, str) else chunk for chunk in body)
+        builder = EnvironBuilder(
+            path=url.path,
+            base_url=f"{url.scheme}://{url.netloc}",
+            query_string=url.query,
+            method=str(request.method),
+            headers=list(request.headers.items()),
+            data=_body_bytes(body),
         )
-    return RawResponse(reply.status_code, _pairs(reply.headers.items()), reply.content)
+        try:
+            environ = builder.get_environ()
+        finally:
+            builder.close()
+        app_iter, status, headers = run_wsgi_app(self.app, environ, buffered=True)
+        try:
+            content = b"".join(app_iter)
+        finally:
+            close = getattr(app_iter, "close", None)
+            if close is not None:
+                close()
+        code, _, reason = status.partition(" ")
+        raw = urllib3.HTTPResponse(
+            body=io.BytesIO(content if request.method != "HEAD" else b""),
+            headers=_header_dict(headers.items()),
+            status=int(code),
+            reason=reason,
+            preload_content=False,
+            decode_content=False,
+            request_method=str(request.method),
+        )
+        response: requests.Response = self.build_response(request, raw)
+        return response
+
+
+def _header_dict(items: Iterable[tuple[str, str]]) -> urllib3.HTTPHeaderDict:
+    found = urllib3.HTTPHeaderDict()
+    for name, value in items:
+        found.add(name, value)
+    return found
 
 
 def with_headers(request: RawRequest, extra: Mapping[str, str]) -> RawRequest:

@@ -97,3 +97,9 @@ def test_render_body_shows_json_with_its_original_types() -> None:
         "b": [True],
     }
     assert render_body(b"") == "(empty)"
+
+
+def test_a_response_without_a_body_has_no_content_type_to_compare() -> None:
+    flask = RawResponse(204, (("Content-Type", "text/html; charset=utf-8"),))
+    starlette = RawResponse(204, ())
+    assert content_type_key(flask) == content_type_key(starlette)
