@@ -75,7 +75,9 @@ def is_json(response: RawResponse) -> bool:
 def comparable_body(exchange: Exchange) -> Any:
     """The body as compared: normalised JSON, normalised text, or bytes."""
     response = exchange.response
-    if is_json(response) and response.body:
+    if not response.body:
+        return b""
+    if is_json(response):
         try:
             parsed = json.loads(response.body)
         except ValueError:

@@ -504,3 +504,8 @@ def iter_lines(diff: SpecDiff) -> Iterator[str]:
         yield f"BREAKING  {change}"
     for change in diff.additions:
         yield f"added     {change}"
+
+
+def operation_labels(document: Mapping[str, Any]) -> list[str]:
+    """`METHOD /path` of every operation, as Schemathesis labels them."""
+    return [operation.label for operation in _operations(document).values()]

@@ -103,3 +103,6 @@ def test_a_response_without_a_body_has_no_content_type_to_compare() -> None:
     flask = RawResponse(204, (("Content-Type", "text/html; charset=utf-8"),))
     starlette = RawResponse(204, ())
     assert content_type_key(flask) == content_type_key(starlette)
+    assert comparable_body(Exchange(RawRequest("DELETE", "/x"), flask)) == comparable_body(
+        Exchange(RawRequest("DELETE", "/x"), starlette)
+    )
