@@ -113,10 +113,12 @@ def convert_file(facts: ProjectFacts, file: SourceFile, disabled: frozenset[Rule
     try:
         tree = cst.parse_module(old)
     except cst.ParserSyntaxError as error:
-        return FileResult(file.relpath, "error", f"does not parse (line {error.raw_line}): {error.message}")
+        return FileResult(
+            file.relpath, "error", f"does not parse (line {error.raw_line}): {error.message}"
+        )
     state = FileState(facts, file, disabled)
     context = CodemodContext(filename=str(file.path), full_module_name=file.module)
-    command = FlaskToFastAPI(context, state, CONCERNS)
+    command = FlaskToFastAPI.for_file(context, state, CONCERNS)
     new = command.transform_module(tree).code
     try:
         compile(new, file.relpath, "exec")
@@ -148,7 +150,9 @@ def migrate(
 ) -> MigrationResult:
     """Gather facts and convert every file of the project at `src` (nothing is written)."""
     facts = gather(src)
-    if not facts.relevant and not facts.errors:
+    compat = facts.import_root / Path(*facts.compat_module.split(".")).with_suffix(".py")
+    migrated_before = compat.exists() and is_generated_compat(compat.read_text(errors="replace"))
+    if not facts.imports_flask and not facts.objects and not facts.errors and not migrated_before:
         raise UserError(f"{src}: no Flask app found (no file imports flask or werkzeug)")
     decide_async(facts)
     indexes = list(range(len(facts.files)))
@@ -160,12 +164,22 @@ def migrate(
     if facts.checker_note:
         result.notes.append(facts.checker_note)
     sync_views = {route.symbol for route in result.routes if not route.is_async}
-    findings = {
-        (str(f["file"]), int(str(f["line"])), int(str(f["col"])), str(f["code"]), tuple(map(str, f["chain"]))): f  # type: ignore[call-overload]
-        for symbol, found in facts.blocking.items()
-        if symbol in sync_views
-        for f in found
-    }
+    findings: dict[tuple[str, int, int, str, tuple[str, ...]], dict[str, object]] = {}
+    for symbol, found in facts.blocking.items():
+        if symbol not in sync_views:
+            continue
+        for finding in found:
+            chain = finding["chain"]
+            steps = tuple(str(step) for step in chain) if isinstance(chain, list) else ()
+            line, col = finding["line"], finding["col"]
+            key = (
+                str(finding["file"]),
+                line if isinstance(line, int) else 0,
+                col if isinstance(col, int) else 0,
+                str(finding["code"]),
+                steps,
+            )
+            findings[key] = finding
     result.findings = [findings[key] for key in sorted(findings)]
     return result
 
@@ -235,7 +249,9 @@ def _compat_result(facts: ProjectFacts) -> FileResult:
             return FileResult(
                 relpath,
                 "unchanged",
-                notes=["the support module exists and was edited: kept as is (delete it to regenerate)"],
+                notes=[
+                    "the support module exists and was edited: kept as is (delete it to regenerate)"
+                ],
             )
     return FileResult(relpath, "converted", old="", new=source, notes=["generated support module"])
 
@@ -268,7 +284,8 @@ def check_clean_worktree(src: Path) -> None:
     )
     if status.stdout.strip():
         raise UserError(
-            f"{src} has uncommitted changes; commit or stash them first, or use --out DIR, or --force"
+            f"{src} has uncommitted changes; commit or stash them first,"
+            " or use --out DIR, or --force"
         )
 
 
@@ -282,9 +299,9 @@ def prepare_out(src: Path, out: Path, force: bool) -> None:
     """Copy SRC to OUT/<name of SRC> (every file, so data files and templates come along)."""
     src = src.resolve()
     target = out.resolve() / src.name
-    if target.exists() and any(target.iterdir() if target.is_dir() else [target]):
-        if not force:
-            raise UserError(f"{target} already exists; choose another --out, or --force to overwrite")
+    exists = target.exists() and any(target.iterdir() if target.is_dir() else [target])
+    if exists and not force:
+        raise UserError(f"{target} already exists; choose another --out, or --force to overwrite")
     out.mkdir(parents=True, exist_ok=True)
     if src.is_dir():
         shutil.copytree(
@@ -308,7 +325,9 @@ def atomic_write(path: Path, text: str) -> None:
     """Write via a temporary file in the same folder and `os.replace`: never half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    descriptor, temporary = tempfile.mkstemp(
+        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+    )
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
@@ -321,7 +340,7 @@ def atomic_write(path: Path, text: str) -> None:
 
 def unified_diff(result: MigrationResult) -> str:
     """The changes as one unified diff, files in path order."""
-    chunks = []
+    chunks: list[str] = []
     for file in result.files:
         if file.status != "converted" or file.new is None:
             continue

@@ -123,13 +123,25 @@ class ProjectFacts:
     async_views: set[str] = field(default_factory=set)
     blocking: dict[str, list[dict[str, object]]] = field(default_factory=dict)
     checker_note: str | None = None
+    imports_flask: bool = False
+    bindings: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
+    _modules: frozenset[str] | None = None
 
     @property
-    def modules(self) -> set[str]:
-        return {f.module for f in self.files}
+    def modules(self) -> frozenset[str]:
+        if self._modules is None:
+            self._modules = frozenset(f.module for f in self.files)
+        return self._modules
 
     def canonical(self, dotted: str) -> str:
         """A dotted name as a project symbol ("module:qualname") when it names one."""
+        cache = self.__dict__.setdefault("_canonical_cache", {})
+        if dotted not in cache:
+            cache[dotted] = self._canonical(dotted)
+        result: str = cache[dotted]
+        return result
+
+    def _canonical(self, dotted: str) -> str:
         modules = self.modules
         seen: set[str] = set()
         while dotted not in seen:
@@ -161,10 +173,10 @@ class ProjectFacts:
         return self.canonical(qualified)
 
     def file_for_module(self, module: str) -> SourceFile | None:
-        for file in self.files:
-            if file.module == module:
-                return file
-        return None
+        by_module: dict[str, SourceFile] = self.__dict__.setdefault(
+            "_by_module", {f.module: f for f in self.files}
+        )
+        return by_module.get(module)
 
     def registrations_of(self, child: str) -> list[Registration]:
         return [r for r in self.registrations if r.child == child]
@@ -329,6 +341,8 @@ class _ModuleScan:
     reads_globals: dict[str, list[str]] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict)
     uses_endpoints: bool = False
+    imports_flask: bool = False
+    bindings: dict[str, dict[str, str]] = field(default_factory=dict)  # scope → name → target
 
 
 class _Scanner(ast.NodeVisitor):
@@ -387,6 +401,8 @@ class _Scanner(ast.NodeVisitor):
 
     def visit_Import(self, node: ast.Import) -> None:
         for alias in node.names:
+            if alias.name.split(".")[0] in ("flask", "werkzeug"):
+                self.scan.imports_flask = True
             if alias.asname:
                 self._bind(alias.asname, alias.name)
             else:
@@ -399,6 +415,8 @@ class _Scanner(ast.NodeVisitor):
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         base = self._absolute(node.module, node.level)
+        if base.split(".")[0] in ("flask", "werkzeug"):
+            self.scan.imports_flask = True
         for alias in node.names:
             if alias.name == "*":
                 continue
@@ -443,6 +461,7 @@ class _Scanner(ast.NodeVisitor):
         for statement in node.body:
             self.visit(statement)
         self.scopes.pop()
+        self.scan.bindings[qualname] = scope.bindings
 
     visit_FunctionDef = _function
     visit_AsyncFunctionDef = _function
@@ -452,10 +471,12 @@ class _Scanner(ast.NodeVisitor):
             self.visit(item)
         symbol = self._symbol(node.name)
         self._bind(node.name, symbol)
-        self.scopes.append(_Scope(symbol.partition(":")[2]))
+        scope = _Scope(symbol.partition(":")[2])
+        self.scopes.append(scope)
         for statement in node.body:
             self.visit(statement)
         self.scopes.pop()
+        self.scan.bindings[scope.qualname] = scope.bindings
 
     def visit_Lambda(self, node: ast.Lambda) -> None:
         self.scopes.append(_Scope(self.scopes[-1].qualname, is_function=True))
@@ -485,19 +506,21 @@ class _Scanner(ast.NodeVisitor):
                 if isinstance(element, ast.Name):
                     self._bind(element.id, self._symbol(element.id))
 
-    def visit_For(self, node: ast.For) -> None:
+    def visit_For(self, node: ast.For | ast.AsyncFor) -> None:
         self._bind_targets(node.target)
         self.generic_visit(node)
 
-    visit_AsyncFor = visit_For
+    def visit_AsyncFor(self, node: ast.AsyncFor) -> None:
+        self.visit_For(node)
 
-    def visit_With(self, node: ast.With) -> None:
+    def visit_With(self, node: ast.With | ast.AsyncWith) -> None:
         for item in node.items:
             if item.optional_vars is not None:
                 self._bind_targets(item.optional_vars)
         self.generic_visit(node)
 
-    visit_AsyncWith = visit_With
+    def visit_AsyncWith(self, node: ast.AsyncWith) -> None:
+        self.visit_With(node)
 
     def _bind_targets(self, target: ast.expr) -> None:
         for node in ast.walk(target):
@@ -624,6 +647,7 @@ def gather(src: Path, files: Iterable[SourceFile] | None = None) -> ProjectFacts
         _resolve(facts, scans)
     _find_global_readers(facts, scans)
     _find_apps(facts, scans)
+    facts.imports_flask = any(scan.imports_flask for scan in scans)
     return facts
 
 
@@ -636,6 +660,7 @@ def _scan(facts: ProjectFacts, file: SourceFile, text: str) -> _ModuleScan | Non
         return None
     scanner = _Scanner(file)
     scanner.visit(tree)
+    scanner.scan.bindings[""] = scanner.scopes[0].bindings
     return scanner.scan
 
 
@@ -645,6 +670,7 @@ def _imports_flask_object(facts: ProjectFacts, scan: _ModuleScan) -> bool:
 
 
 def _resolve(facts: ProjectFacts, scans: list[_ModuleScan]) -> None:
+    facts.bindings = {scan.file.module: scan.bindings for scan in scans}
     for scan in scans:
         facts.module_imports[scan.file.module] = scan.imports
         for qualname, line in scan.lines.items():
@@ -736,16 +762,16 @@ def _find_objects(facts: ProjectFacts, scans: list[_ModuleScan]) -> None:
             for function, params in scan.params.items():
                 qualname = function.partition(":")[2]
                 for name, annotation in params:
-                    kind: ObjectKind | None = None
+                    param_kind: ObjectKind | None = None
                     if annotation is not None and facts.canonical(annotation) in FLASK_CLASSES:
-                        kind = "app"
+                        param_kind = "app"
                     elif (
                         annotation is not None and facts.canonical(annotation) in BLUEPRINT_CLASSES
                     ):
-                        kind = "blueprint"
+                        param_kind = "blueprint"
                     symbol = f"{scan.file.module}:{qualname}.<locals>.{name}"
-                    if kind is not None and symbol not in facts.objects:
-                        facts.objects[symbol] = FlaskObject(symbol, kind, constructed=False)
+                    if param_kind is not None and symbol not in facts.objects:
+                        facts.objects[symbol] = FlaskObject(symbol, param_kind, constructed=False)
         params_by_function = {f: p for scan in scans for f, p in scan.params.items()}
         for scan in scans:
             for call in scan.calls:
@@ -755,15 +781,19 @@ def _find_objects(facts: ProjectFacts, scans: list[_ModuleScan]) -> None:
                 params = params_by_function[callee]
                 qualname = callee.partition(":")[2]
                 module = callee.partition(":")[0]
-                passed = list(zip([p for p, _ in params], call.args, strict=False))
+                passed: list[tuple[str, str | None]] = list(
+                    zip([p for p, _ in params], call.args, strict=False)
+                )
                 passed += [(k, v) for k, v in call.kwargs.items()]
-                for name, value in passed:
-                    if value is None:
+                for param_name, argument in passed:
+                    if argument is None:
                         continue
-                    obj = facts.objects.get(_local_symbol(facts, value, scan.file.module))
-                    symbol = f"{module}:{qualname}.<locals>.{name}"
-                    if obj is not None and symbol not in facts.objects:
-                        facts.objects[symbol] = FlaskObject(symbol, obj.kind, constructed=False)
+                    passed_obj = facts.objects.get(_local_symbol(facts, argument, scan.file.module))
+                    param_symbol = f"{module}:{qualname}.<locals>.{param_name}"
+                    if passed_obj is not None and param_symbol not in facts.objects:
+                        facts.objects[param_symbol] = FlaskObject(
+                            param_symbol, passed_obj.kind, constructed=False
+                        )
 
 
 def _local_symbol(facts: ProjectFacts, value: str, module: str) -> str:

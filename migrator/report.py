@@ -70,7 +70,9 @@ def top_reasons(result: MigrationResult, limit: int = 5) -> list[tuple[str, int]
     counts: Counter[str] = Counter()
     for route in result.routes:
         if route.status != "converted":
-            counts.update({_reason(note) for note in route.notes if not note.startswith("stays def")})
+            counts.update(
+                {_reason(note) for note in route.notes if not note.startswith("stays def")}
+            )
     return counts.most_common(limit)
 
 
@@ -125,10 +127,10 @@ def markdown(result: MigrationResult) -> str:
     if errors:
         lines += ["", "## Files left as they were", ""]
         lines += [f"- `{f['path']}`: {f['error']}" for f in errors]
-    notes = [*result.notes, *(n for f in result.files for n in f.notes)]
-    if notes:
+    all_notes = [*result.notes, *(n for f in result.files for n in f.notes)]
+    if all_notes:
         lines += ["", "## Notes", ""]
-        lines += [f"- {note}" for note in dict.fromkeys(notes)]
+        lines += [f"- {note}" for note in dict.fromkeys(all_notes)]
     return "\n".join(lines) + "\n"
 
 
@@ -166,7 +168,7 @@ def print_summary(result: MigrationResult, console: Console, *, written: bool) -
     if reasons:
         console.print("Top reasons to review:")
         for reason, count in reasons:
-            console.print(f"  {count:>3} × {reason}", highlight=False)
+            console.print(f"  {count:>3} x {reason}", highlight=False)
     for file in result.errors:
         console.print(f"[red]left as it was[/red]: {file.relpath}: {file.error}", highlight=False)
     if not written:

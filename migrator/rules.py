@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from migrator.errors import UserError
 
 
-class Rule(str, Enum):
+class Rule(StrEnum):
     """A rewrite rule; the value is its code, `description` says what it does."""
 
     APP = "FF001"
@@ -44,14 +44,14 @@ class Rule(str, Enum):
 
 
 DESCRIPTIONS: dict[Rule, str] = {
-    Rule.APP: "Flask(...) → FastAPI() + flask_compat.install (HEAD/OPTIONS/405/slashes/error pages)",
+    Rule.APP: "Flask(...) → FastAPI() + flask_compat.install (Flask's HEAD/OPTIONS/405/errors)",
     Rule.BLUEPRINT: "Blueprint(name, url_prefix=) → APIRouter(prefix=, tags=[name])",
     Rule.REGISTER: "register_blueprint(bp, url_prefix=) → include_router(router, prefix=)",
     Rule.RUN: "app.run(host=, port=) → uvicorn.run(app, host=, port=)",
-    Rule.ROUTE: "@route/@get/... → @router.get/api_route; <int:x> → {x:int} with typed parameters",
+    Rule.ROUTE: "@route/@get/... → @router.get/api_route; <int:x> → {x:int}, typed parameter",
     Rule.URL_RULE: "add_url_rule(rule, endpoint, view) → add_api_route(path, view, name=)",
     Rule.QUERY: "request.args.get/[]/getlist → query parameters (type= falls back to the default)",
-    Rule.JSON_BODY: "request.get_json()/request.json → a JSON body parameter (Flask's 400/415 kept)",
+    Rule.JSON_BODY: "request.get_json()/request.json → JSON body parameter (Flask's 400/415 kept)",
     Rule.FORM: "request.form/files → Form(...)/File(...) parameters (werkzeug FileStorage API)",
     Rule.HEADERS: "request.headers/cookies → Header(...)/Cookie(...) parameters",
     Rule.RAW_BODY: "request.data/get_data() → a raw-body dependency parameter",

@@ -17,7 +17,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--out", metavar="DIR", type=Path, help="write the converted copy to DIR/<name of SRC>"
     )
     parser.add_argument(
-        "--diff", action="store_true", help="print a unified diff, write nothing (exit 1 on changes)"
+        "--diff",
+        action="store_true",
+        help="print a unified diff, write nothing (exit 1 on changes)",
     )
     parser.add_argument(
         "--check", action="store_true", help="write nothing; exit 1 if anything would change"
@@ -87,7 +89,9 @@ def run(args: argparse.Namespace) -> int:
 
         result = codemod.migrate(src, jobs=args.jobs, disabled=disabled, progress=advance)
     if args.spec is not None:
-        result.notes.append(f"--spec {args.spec}: accepted, not used yet (typed models come in part 2)")
+        result.notes.append(
+            f"--spec {args.spec}: accepted, not used yet (typed models come in part 2)"
+        )
 
     if args.diff:
         sys.stdout.write(codemod.unified_diff(result))

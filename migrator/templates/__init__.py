@@ -1,1 +1,1 @@
-"""Source templates of the support module a migrated project receives (read as text, never imported by it)."""
+"""Templates of the support module a migrated project receives (read as text, not imported)."""

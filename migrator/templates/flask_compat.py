@@ -20,6 +20,7 @@ It imports FastAPI and Starlette only (python-multipart for forms), never Flask.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import decimal
@@ -241,7 +242,7 @@ class HTTPError(HTTPException):
         headers: Mapping[str, str] | None = None,
         response: Response | None = None,
     ) -> None:
-        name, default = HTTP_ERRORS.get(status_code, (_phrase(status_code), ""))
+        _, default = HTTP_ERRORS.get(status_code, (_phrase(status_code), ""))
         super().__init__(status_code, detail=description or default, headers=headers)
         self.response = response
 
@@ -723,10 +724,8 @@ class MultiDict(Mapping[str, Any]):
             return values
         converted = []
         for value in values:
-            try:
+            with contextlib.suppress(ValueError, TypeError):
                 converted.append(type(value))
-            except (ValueError, TypeError):
-                pass
         return converted
 
     def get(self, key: str, default: Any = None, type: Callable[[Any], Any] | None = None) -> Any:
@@ -816,6 +815,9 @@ class Accept(list[tuple[str, float]]):
     def __contains__(self, offered: object) -> bool:
         return isinstance(offered, str) and self.quality(offered) > 0
 
+    def accepts(self, offered: str) -> bool:
+        return self.quality(offered) > 0
+
     @property
     def best(self) -> str | None:
         return self[0][0] if self else None
@@ -827,11 +829,11 @@ class Accept(list[tuple[str, float]]):
 
     @property
     def accept_json(self) -> bool:
-        return "application/json" in self
+        return self.accepts("application/json")
 
     @property
     def accept_html(self) -> bool:
-        return "text/html" in self
+        return self.accepts("text/html")
 
 
 @dataclasses.dataclass
@@ -1270,10 +1272,8 @@ class Config(dict[str, Any]):
             if not key.startswith(prefix):
                 continue
             value: Any = os.environ[key]
-            try:
+            with contextlib.suppress(ValueError):
                 value = loads(value)
-            except ValueError:
-                pass
             self[key.removeprefix(prefix)] = value
         return True
 
@@ -1421,7 +1421,7 @@ class _Registry:
     def items(self) -> list[tuple[object, Hooks]]:
         return [(t, h) for ref, h in list(self._entries.values()) if (t := ref()) is not None]
 
-    def keys(self) -> list[object]:
+    def targets(self) -> list[object]:
         return [target for target, _ in self.items()]
 
 
@@ -1519,7 +1519,7 @@ def _blueprints_of(app: FastAPI, entry: _RouteEntry | None) -> list[object]:
     if owners is None:
         candidates = [
             (len(endpoints), target)
-            for target in _hooks.keys()
+            for target in _hooks.targets()
             if target is not app.router and entry.endpoint in (endpoints := _endpoints_of(target))
         ]
         owners = [target for _, target in sorted(candidates, key=lambda c: -c[0])]
@@ -1598,9 +1598,10 @@ def flask_error_for(request: StarletteRequest, exc: RequestValidationError) -> H
             )
         ):
             content_type = request.headers.get("content-type", "").split(";")[0].strip()
-            if err["type"] == "flask_json_media_type" or not _is_json_mimetype(content_type):
-                if content_type not in ("multipart/form-data", "application/x-www-form-urlencoded"):
-                    return HTTPError(415, JSON_NOT_LOADED)
+            not_json = err["type"] == "flask_json_media_type" or not _is_json_mimetype(content_type)
+            form = content_type in ("multipart/form-data", "application/x-www-form-urlencoded")
+            if not_json and not form:
+                return HTTPError(415, JSON_NOT_LOADED)
     return HTTPError(400)
 
 
@@ -1666,9 +1667,9 @@ class _RouteMatch:
 def _route_path(scope: Scope) -> str:
     path: str = scope["path"]
     root_path: str = scope.get("root_path", "")
-    if root_path and path.startswith(root_path) and path != root_path:
-        if path[len(root_path)] == "/":
-            return path[len(root_path) :]
+    inside = root_path and path.startswith(root_path) and path != root_path
+    if inside and path[len(root_path)] == "/":
+        return path[len(root_path) :]
     return path
 
 
@@ -1687,10 +1688,10 @@ def _match(app: FastAPI, scope: Scope, path: str | None = None) -> _RouteMatch:
         found = regex.match(path)
         if found is None:
             continue
-        if entry.methods and method not in entry.methods:
-            if not (method == "HEAD" and "GET" in entry.methods):  # Flask serves HEAD as GET
-                allowed |= entry.methods
-                continue
+        served_as_get = method == "HEAD" and "GET" in (entry.methods or ())  # as Flask does
+        if entry.methods and method not in entry.methods and not served_as_get:
+            allowed |= entry.methods
+            continue
         convertors = getattr(entry.route, "param_convertors", {})
         params = {
             key: convertors[key].convert(value) if key in convertors else value

@@ -125,7 +125,9 @@ class AppConcern(Concern):
         attr = original_node.attr.value
         if attr in APP_STATE_ATTRIBUTES:
             self.state.applied_rule(Rule.APP)
-            return updated_node.with_changes(value=cst.Attribute(updated_node.value, cst.Name("state")))
+            return updated_node.with_changes(
+                value=cst.Attribute(updated_node.value, cst.Name("state"))
+            )
         if attr in APP_CONFIG_ATTRIBUTES:
             self.state.applied_rule(Rule.APP)
             owner = nodes.code(updated_node.value)

@@ -9,25 +9,27 @@ so metadata is resolved once per file instead of once per concern.
 
 from __future__ import annotations
 
+import builtins
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal
+from typing import Any, Literal
 
 import libcst as cst
 from libcst.codemod import CodemodContext, ContextAwareTransformer, VisitorBasedCodemodCommand
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
-from libcst.metadata import (
-    MetadataWrapper,
-    ProviderT,
-    QualifiedName,
-    QualifiedNameProvider,
-    QualifiedNameSource,
-)
+from libcst.metadata import MetadataWrapper
 
 from migrator.project import FlaskObject, ProjectFacts, RulePlan, SourceFile
 from migrator.rules import Rule
+from migrator.transforms.scheduled_imports import (
+    STATEMENT_TYPES,
+    LeadingLines,
+    apply_scheduled_imports,
+)
 
 RouteStatus = Literal["converted", "review", "unsupported"]
+BUILTINS = frozenset(dir(builtins))
 
 # Flask/werkzeug names by qualified name → the short name the transformers dispatch on.
 FLASK_API: dict[str, str] = {}
@@ -181,7 +183,9 @@ class FileState:
         self.applied: set[Rule] = set()
         self.module: cst.Module | None = None
         self.in_import = False
-        self._qualified: Callable[[cst.CSTNode], set[QualifiedName]] = lambda node: set()
+        self.bindings = facts.bindings.get(file.module, {})
+        self.chain: list[tuple[str, bool]] = []  # enclosing scopes: (qualname, is_function)
+        self._names: dict[int, str | None] = {}
 
     # rules ---------------------------------------------------------------------------
 
@@ -198,16 +202,40 @@ class FileState:
         return self.facts.compat_module
 
     def qualified_names(self, node: cst.CSTNode) -> set[str]:
-        """Canonical qualified names of an original node (imports resolved across files)."""
-        names = set()
-        for qualified in self._qualified(node):
-            if qualified.source is QualifiedNameSource.LOCAL:
-                names.add(f"{self.file.module}:{qualified.name}")
-            elif qualified.source is QualifiedNameSource.IMPORT:
-                names.add(self.facts.absolute(qualified.name, self.file.module))
-            else:
-                names.add(qualified.name)
-        return names
+        """What an original Name/Attribute refers to, by qualified name, never by spelling.
+
+        `from flask import request as rq` and `import flask; flask.request` both give
+        `flask.request`; project names come back as symbols (`pkg.views:bp`). The gathering
+        pass recorded each scope's bindings, so this needs no per-file scope analysis.
+        """
+        key = id(node)
+        if key not in self._names:
+            self._names[key] = self._resolve(node)
+        name = self._names[key]
+        return {name} if name is not None else set()
+
+    def _resolve(self, node: cst.CSTNode) -> str | None:
+        if isinstance(node, cst.Attribute):
+            base = self._resolve(node.value)
+            return f"{base}.{node.attr.value}" if base is not None else None
+        if not isinstance(node, cst.Name):
+            return None
+        name = node.value
+        for index, (qualname, is_function) in enumerate(reversed(self.chain)):
+            if index and not is_function:
+                continue  # a class body is not visible from the functions inside it
+            target = self.bindings.get(qualname, {}).get(name)
+            if target is not None:
+                return self._canonical(target)
+        target = self.bindings.get("", {}).get(name)
+        if target is not None:
+            return self._canonical(target)
+        if name in BUILTINS:
+            return f"builtins.{name}"
+        return None
+
+    def _canonical(self, target: str) -> str:
+        return target if ":" in target else self.facts.canonical(target)
 
     def flask_name(self, node: cst.CSTNode) -> str | None:
         """The Flask API name an original node refers to ("request", "jsonify"...), if any."""
@@ -264,6 +292,14 @@ class FileState:
                 parts.append("<locals>")
         return ".".join([*parts, name])
 
+    def enter_scope(self, name: str, is_function: bool) -> None:
+        self.chain.append((self.qualname(name), is_function))
+        self.scopes.append((name, is_function))
+
+    def exit_scope(self) -> None:
+        self.scopes.pop()
+        self.chain.pop()
+
     def external_rules(self, symbol: str) -> list[RulePlan]:
         return self.facts.external_views.get(symbol, [])
 
@@ -310,19 +346,19 @@ class FileState:
 class Concern(ContextAwareTransformer):
     """One Flask concern's transformer; run inside `FlaskToFastAPI` with the shared state."""
 
-    METADATA_DEPENDENCIES: ClassVar[Sequence[ProviderT]] = (QualifiedNameProvider,)
-
     def __init__(self, context: CodemodContext, state: FileState) -> None:
         super().__init__(context)
         self.state = state
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget the previous file (instances are reused across files)."""
 
 
 class FlaskToFastAPI(VisitorBasedCodemodCommand):
     """Convert one Flask module to FastAPI: every enabled concern, in one traversal."""
 
     DESCRIPTION = "Convert a Flask module to FastAPI, keeping its HTTP behaviour."
-    METADATA_DEPENDENCIES: ClassVar[Sequence[ProviderT]] = (QualifiedNameProvider,)
-    COMPOUND = (cst.If, cst.For, cst.While, cst.Try, cst.TryStar, cst.With, cst.Match, cst.Lambda)
 
     def __init__(
         self,
@@ -337,17 +373,31 @@ class FlaskToFastAPI(VisitorBasedCodemodCommand):
         self._visit: dict[type[cst.CSTNode], list[Callable[..., Any]]] = {}
         self._leave: dict[type[cst.CSTNode], list[Callable[..., Any]]] = {}
         for concern in self.concerns:
-            for attribute in dir(type(concern)):
-                kind, _, node_name = attribute.partition("_")
-                node_type = getattr(cst, node_name, None)
-                if kind not in ("visit", "leave") or not isinstance(node_type, type):
-                    continue
-                if getattr(type(concern), attribute) is getattr(
-                    cst.CSTTransformer, attribute, None
-                ):
-                    continue
+            for kind, node_type, attribute in _handlers(type(concern)):
                 table = self._visit if kind == "visit" else self._leave
                 table.setdefault(node_type, []).append(getattr(concern, attribute))
+
+    @classmethod
+    def for_file(
+        cls, context: CodemodContext, state: FileState, concerns: Sequence[type[Concern]]
+    ) -> FlaskToFastAPI:
+        """The command for one file; instances are reused within a process (libcst's
+        transformer set-up introspects every class, which costs more than a small file)."""
+        key = tuple(concerns)
+        command = _COMMANDS.get(key)
+        if command is None:
+            command = _COMMANDS[key] = cls(context, state, concerns)
+        command.bind(context, state)
+        return command
+
+    def bind(self, context: CodemodContext, state: FileState) -> None:
+        self.context = context
+        self.state = state
+        self.lines = LeadingLines()
+        for concern in self.concerns:
+            concern.context = context
+            concern.state = state
+            concern.reset()
 
     def _handle_metadata_reference(self, module: cst.Module) -> Any:
         """Resolve metadata without libcst's defensive deep copy of the tree."""
@@ -357,23 +407,21 @@ class FlaskToFastAPI(VisitorBasedCodemodCommand):
         """The concerns' pass, then the scheduled import additions and removals."""
         with self._handle_metadata_reference(tree) as tree_with_metadata:
             tree = self.transform_module_impl(tree_with_metadata)
-        if AddImportsVisitor.CONTEXT_KEY in self.context.scratch:
-            tree = _AddImports(self.context).transform_module(tree)
-        if RemoveImportsVisitor.CONTEXT_KEY in self.context.scratch:
-            tree = _RemoveImports(self.context).transform_module(tree)
-        return tree
+        return apply_scheduled_imports(tree, self.context)
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         for concern in self.concerns:
             concern.metadata = self.metadata
         self.state.module = tree
-        self.state._qualified = lambda node: self.get_metadata(QualifiedNameProvider, node, set())
         return tree.visit(self)
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         state = self.state
-        self.lines.visit(node)
-        if isinstance(node, cst.FunctionDef):
+        kind = type(node)
+        if kind in STATEMENTS:
+            self.lines.visit(node)
+        if kind is cst.FunctionDef:
+            assert isinstance(node, cst.FunctionDef)
             qualname = state.qualname(node.name.value)
             parent = state.function
             info = FunctionInfo(
@@ -384,42 +432,54 @@ class FlaskToFastAPI(VisitorBasedCodemodCommand):
             )
             info.top_statements = {id(stmt): index for index, stmt in enumerate(node.body.body)}
             state.functions.append(info)
-            for visit in self._visit.get(cst.FunctionDef, ()):
+            for visit in self._visit.get(kind, ()):
                 visit(node)
-            state.scopes.append((node.name.value, True))
+            state.enter_scope(node.name.value, True)
             return True
-        if isinstance(node, cst.ClassDef):
-            state.scopes.append((node.name.value, False))
-        elif isinstance(node, cst.Import | cst.ImportFrom):
+        if kind is cst.ClassDef:
+            assert isinstance(node, cst.ClassDef)
+            state.enter_scope(node.name.value, False)
+        elif kind is cst.Import or kind is cst.ImportFrom:
             state.in_import = True
         elif state.functions:
             function = state.functions[-1]
-            if isinstance(node, self.COMPOUND):
+            if kind in COMPOUND:
                 function.block_depth += 1
-            index = function.top_statements.get(id(node))
-            if index is not None:
-                function.statement_index = index
-        for visit in self._visit.get(type(node), ()):
-            visit(node)
+                index = function.top_statements.get(id(node))
+                if index is not None:
+                    function.statement_index = index
+            elif kind is cst.SimpleStatementLine:
+                index = function.top_statements.get(id(node))
+                if index is not None:
+                    function.statement_index = index
+        visits = self._visit.get(kind)
+        if visits:
+            for visit in visits:
+                visit(node)
         return True
 
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> Any:
         state = self.state
+        kind = type(original_node)
         result: Any = updated_node
-        for leave in self._leave.get(type(original_node), ()):
-            result = leave(original_node, result)
-            if type(result) is not type(original_node):
-                break
-        if isinstance(original_node, cst.FunctionDef | cst.ClassDef):
-            state.scopes.pop()
-            if isinstance(original_node, cst.FunctionDef) and state.functions:
-                if state.functions[-1].node is original_node:
-                    state.finish_function(state.functions.pop())
-        elif isinstance(original_node, cst.Import | cst.ImportFrom):
+        leaves = self._leave.get(kind)
+        if leaves:
+            for leave in leaves:
+                result = leave(original_node, result)
+                if type(result) is not kind:
+                    break
+        if kind is cst.FunctionDef or kind is cst.ClassDef:
+            state.exit_scope()
+            functions = state.functions
+            if kind is cst.FunctionDef and functions and functions[-1].node is original_node:
+                state.finish_function(functions.pop())
+        elif kind is cst.Import or kind is cst.ImportFrom:
             state.in_import = False
-        elif isinstance(original_node, self.COMPOUND) and state.functions:
+        elif kind in COMPOUND and state.functions:
             state.functions[-1].block_depth -= 1
-        return self.lines.leave(original_node, result)
+        if kind in STATEMENTS:
+            return self.lines.leave(original_node, result)
+        return result
 
     def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
         return None
@@ -428,79 +488,30 @@ class FlaskToFastAPI(VisitorBasedCodemodCommand):
         return None
 
 
-class LeadingLines:
-    """When a statement disappears, its comments and blank lines go to the next statement."""
-
-    def __init__(self) -> None:
-        self.depth = 0
-        self.carried: tuple[int, list[cst.EmptyLine]] | None = None
-
-    def visit(self, node: cst.CSTNode) -> None:
-        if isinstance(node, cst.BaseStatement):
-            self.depth += 1
-
-    def leave(self, original: cst.CSTNode, result: Any) -> Any:
-        if not isinstance(original, cst.SimpleStatementLine | cst.BaseCompoundStatement):
-            return result
-        self.depth -= 1
-        if self.carried is not None and self.carried[0] > self.depth:
-            self.carried = None  # the removed line ended its block: nothing to carry over
-        removed = result is cst.RemovalSentinel.REMOVE or (
-            isinstance(result, cst.SimpleStatementLine) and not result.body and original.body
-        )
-        if removed:
-            lines = list(original.leading_lines)
-            if self.carried is not None and self.carried[0] == self.depth:
-                lines = [*self.carried[1], *lines]
-            if lines:
-                self.carried = (self.depth, lines)
-            return result
-        if self.carried is None or self.carried[0] != self.depth:
-            return result
-        carried = self.carried[1]
-        self.carried = None
-        if isinstance(result, cst.FlattenSentinel):
-            nodes_ = list(result.nodes)
-            if nodes_:
-                nodes_[0] = self._prepend(nodes_[0], carried)
-            return cst.FlattenSentinel(nodes_)
-        return self._prepend(result, carried)
-
-    @staticmethod
-    def _prepend(node: Any, carried: list[cst.EmptyLine]) -> Any:
-        existing = list(node.leading_lines)
-        if existing and existing[0].comment is None:
-            carried = [line for line in carried if line.comment is not None]
-        return node.with_changes(leading_lines=[*carried, *existing])
+# Concrete node types, compared with `type(node) in ...`: isinstance on libcst's abstract
+# base classes goes through ABC machinery and dominated the traversal's cost.
+COMPOUND = frozenset(
+    {cst.If, cst.For, cst.While, cst.Try, cst.TryStar, cst.With, cst.Match, cst.Lambda}
+)
+STATEMENTS = STATEMENT_TYPES
 
 
-class _SkipCopy:
-    """libcst codemods deep-copy the tree before resolving metadata; these trees are not reused."""
+@functools.cache
+def _handlers(concern: type[Concern]) -> list[tuple[str, type[cst.CSTNode], str]]:
+    """The `visit_<Node>`/`leave_<Node>` methods a concern defines (computed once per class)."""
+    found = []
+    for attribute in dir(concern):
+        kind, _, node_name = attribute.partition("_")
+        node_type = getattr(cst, node_name, None)
+        if kind not in ("visit", "leave") or not isinstance(node_type, type):
+            continue
+        if getattr(concern, attribute) is getattr(cst.CSTTransformer, attribute, None):
+            continue
+        found.append((kind, node_type, attribute))
+    return found
 
-    context: CodemodContext
 
-    def _handle_metadata_reference(self, module: cst.Module) -> Any:
-        return _skip_copy_metadata(self, module)  # type: ignore[arg-type]
-
-
-class _AddImports(_SkipCopy, AddImportsVisitor):
-    pass
-
-
-class _RemoveImports(_SkipCopy, RemoveImportsVisitor):
-    """RemoveImportsVisitor that keeps the comments and blank lines of the lines it drops."""
-
-    def __init__(self, context: CodemodContext) -> None:
-        super().__init__(context)
-        self.lines = LeadingLines()
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        self.lines.visit(node)
-        return super().on_visit(node)
-
-    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> Any:
-        result = super().on_leave(original_node, updated_node)
-        return self.lines.leave(original_node, result)
+_COMMANDS: dict[tuple[type[Concern], ...], FlaskToFastAPI] = {}
 
 
 def _skip_copy_metadata(command: Any, module: cst.Module) -> Any:

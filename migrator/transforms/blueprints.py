@@ -106,7 +106,9 @@ class BlueprintConcern(Concern):
             args.append(nodes.kwarg("tags", cst.List([cst.Element(name)])))
         for keyword in nodes.keyword_names(call):
             if keyword in DROPPED_BLUEPRINT_OPTIONS:
-                self.state.notes.append(f"Blueprint option {keyword}= dropped (no APIRouter equivalent)")
+                self.state.notes.append(
+                    f"Blueprint option {keyword}= dropped (no APIRouter equivalent)"
+                )
         self.state.add_import(self.context, "fastapi", "APIRouter")
         self.state.applied_rule(Rule.BLUEPRINT)
         return nodes.call("APIRouter", args, like=call)

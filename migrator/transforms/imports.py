@@ -84,8 +84,10 @@ class ImportsConcern(Concern):
         if list(groups) == [module]:
             return updated_node
         # The statement stays where it is, for the module keeping the most names.
-        in_place = module if module in groups else (
-            self.state.compat if self.state.compat in groups else "fastapi"
+        in_place = (
+            module
+            if module in groups
+            else (self.state.compat if self.state.compat in groups else "fastapi")
         )
         for destination, aliases in groups.items():
             if destination == in_place:
@@ -113,9 +115,7 @@ class ImportsConcern(Concern):
             names = [last]
         return updated_node.with_changes(module=_module_node(in_place), names=names)
 
-    def leave_Import(
-        self, original_node: cst.Import, updated_node: cst.Import
-    ) -> cst.Import:
+    def leave_Import(self, original_node: cst.Import, updated_node: cst.Import) -> cst.Import:
         for alias in original_node.names:
             name = nodes.dotted(alias.name) or ""
             if _is_flask_module(name):

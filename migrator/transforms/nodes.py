@@ -128,9 +128,9 @@ def _comma_args(args: list[cst.Arg], like: cst.Call | None) -> list[cst.Arg]:
         if last and not (multiline and trailing):
             comma: cst.Comma | cst.MaybeSentinel = cst.MaybeSentinel.DEFAULT
         elif index < len(commas) and isinstance(commas[index], cst.Comma):
-            comma = commas[index]  # type: ignore[assignment]
+            comma = commas[index]
         elif multiline and commas and isinstance(commas[0], cst.Comma):
-            comma = commas[0]  # type: ignore[assignment]
+            comma = commas[0]
         else:
             comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
         result.append(argument.with_changes(comma=comma))
@@ -160,7 +160,8 @@ def string(value: str) -> cst.SimpleString:
 def is_multiline(call: cst.Call) -> bool:
     """Whether the call's arguments are laid out one per line."""
     return isinstance(call.whitespace_before_args, cst.ParenthesizedWhitespace) or any(
-        isinstance(a.comma, cst.Comma) and isinstance(a.comma.whitespace_after, cst.ParenthesizedWhitespace)
+        isinstance(a.comma, cst.Comma)
+        and isinstance(a.comma.whitespace_after, cst.ParenthesizedWhitespace)
         for a in call.args
     )
 
@@ -181,7 +182,9 @@ def _argument_indent(call: cst.Call) -> str:
         return whitespace.last_line.value
     for argument in call.args:
         comma = argument.comma
-        if isinstance(comma, cst.Comma) and isinstance(comma.whitespace_after, cst.ParenthesizedWhitespace):
+        if isinstance(comma, cst.Comma) and isinstance(
+            comma.whitespace_after, cst.ParenthesizedWhitespace
+        ):
             return comma.whitespace_after.last_line.value
     return "    "
 
@@ -196,6 +199,8 @@ def dict_like(elements: list[cst.BaseDictElement], call: cst.Call) -> cst.Dict:
         return cst.Dict([*spaced, *elements[-1:]])
     outer = _argument_indent(call)
     inner = outer + "    "
-    laid_out = [e.with_changes(comma=cst.Comma(whitespace_after=newline(inner))) for e in elements[:-1]]
+    laid_out = [
+        e.with_changes(comma=cst.Comma(whitespace_after=newline(inner))) for e in elements[:-1]
+    ]
     laid_out.append(elements[-1].with_changes(comma=cst.Comma(whitespace_after=newline(outer))))
     return cst.Dict(laid_out, lbrace=cst.LeftCurlyBrace(whitespace_after=newline(inner)))

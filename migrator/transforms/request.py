@@ -106,21 +106,23 @@ class ViewPlan:
 class _Prescan(cst.CSTVisitor):
     """Collects a view's request reads, and where each local name is first bound and read."""
 
-    COMPOUND = (
-        cst.If,
-        cst.For,
-        cst.While,
-        cst.Try,
-        cst.TryStar,
-        cst.With,
-        cst.Match,
-        cst.FunctionDef,
-        cst.Lambda,
-        cst.ClassDef,
-        cst.ListComp,
-        cst.SetComp,
-        cst.DictComp,
-        cst.GeneratorExp,
+    COMPOUND = frozenset(
+        {
+            cst.If,
+            cst.For,
+            cst.While,
+            cst.Try,
+            cst.TryStar,
+            cst.With,
+            cst.Match,
+            cst.FunctionDef,
+            cst.Lambda,
+            cst.ClassDef,
+            cst.ListComp,
+            cst.SetComp,
+            cst.DictComp,
+            cst.GeneratorExp,
+        }
     )
 
     def __init__(self, state: FileState, function: cst.FunctionDef) -> None:
@@ -150,12 +152,12 @@ class _Prescan(cst.CSTVisitor):
                 ):
                     self.assign_target = small.targets[0].target.value
                     self.assign_value = small.value
-        if isinstance(node, self.COMPOUND):
+        if type(node) in self.COMPOUND:
             self.depth += 1
         return super().on_visit(node)
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
-        if isinstance(original_node, self.COMPOUND):
+        if type(original_node) in self.COMPOUND:
             self.depth -= 1
         super().on_leave(original_node)
 
@@ -212,11 +214,10 @@ class _Prescan(cst.CSTVisitor):
     # reads ------------------------------------------------------------------------------
 
     def _store(self, node: cst.BaseExpression) -> str | None:
-        """ "query"/"form"/... when `node` is `request.args`/`request.form`/..."""
-        if isinstance(node, cst.Attribute) and node.attr.value in STORES:
-            if self.state.flask_name(node.value) == "request":
-                return STORES[node.attr.value]
-        return None
+        """The store ("query", "form"...) when `node` is `request.args`, `request.form`..."""
+        if not isinstance(node, cst.Attribute) or node.attr.value not in STORES:
+            return None
+        return STORES[node.attr.value] if self.state.flask_name(node.value) == "request" else None
 
     def _add(self, read: Read) -> None:
         read.nested = self.depth > 0
@@ -335,8 +336,7 @@ def _identifier(key: str, kind: str) -> str:
 class RequestConcern(Concern):
     """`request`, `g` and `current_app` in views (parameters) and elsewhere (proxies)."""
 
-    def __init__(self, context: cst.codemod.CodemodContext, state: FileState) -> None:
-        super().__init__(context, state)
+    def reset(self) -> None:
         self.plans: dict[int, ViewPlan] = {}
         self.claimed: set[int] = set()
 
@@ -347,7 +347,11 @@ class RequestConcern(Concern):
         if info is None or not info.is_view:
             return
         prescan = _Prescan(self.state, node)
-        node.body.visit(prescan)
+        self.state.enter_scope(node.name.value, True)
+        try:
+            node.body.visit(prescan)
+        finally:
+            self.state.exit_scope()
         self.plans[id(node)] = self._plan(info, prescan)
 
     def _plan(self, info: FunctionInfo, prescan: _Prescan) -> ViewPlan:

@@ -17,14 +17,20 @@ from migrator.transforms import nodes
 from migrator.transforms.base import Concern, FunctionInfo
 
 TEXT_TYPES = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)
-RESPONSE_MAKERS = {"jsonify", "Response", "make_response", "redirect", "send_file", "send_from_directory"}
+RESPONSE_MAKERS = {
+    "jsonify",
+    "Response",
+    "make_response",
+    "redirect",
+    "send_file",
+    "send_from_directory",
+}
 
 
 class ResponseConcern(Concern):
     """Response constructors everywhere; return values of views."""
 
-    def __init__(self, context: cst.codemod.CodemodContext, state: object) -> None:
-        super().__init__(context, state)  # type: ignore[arg-type]
+    def reset(self) -> None:
         self.generators: set[str] = set()
 
     def visit_Module(self, node: cst.Module) -> None:
@@ -149,7 +155,7 @@ class ResponseConcern(Concern):
         positional = [a for a in call.args if a.keyword is None and not a.star]
         if len(positional) != len(call.args) or not positional:
             return self._compat_make_response(call)
-        body_original = [a for a in original.args if a.keyword is None][0].value
+        body_original = next(a for a in original.args if a.keyword is None).value
         built = self._response_for(body_original, positional[0].value, positional[1:], call)
         return built if built is not None else self._compat_make_response(call)
 
@@ -176,9 +182,16 @@ class ResponseConcern(Concern):
     def visit_Assign(self, node: cst.Assign) -> None:
         """Remember the view's variables holding a response (`resp = make_response(...)`)."""
         view = self.state.in_view_body()
-        if view is None or len(node.targets) != 1 or not isinstance(node.targets[0].target, cst.Name):
+        if (
+            view is None
+            or len(node.targets) != 1
+            or not isinstance(node.targets[0].target, cst.Name)
+        ):
             return
-        if isinstance(node.value, cst.Call) and self.state.flask_name(node.value.func) in RESPONSE_MAKERS:
+        if (
+            isinstance(node.value, cst.Call)
+            and self.state.flask_name(node.value.func) in RESPONSE_MAKERS
+        ):
             view.response_names.add(node.targets[0].target.value)
 
     def leave_Return(self, original_node: cst.Return, updated_node: cst.Return) -> cst.Return:
@@ -246,12 +259,14 @@ class ResponseConcern(Concern):
                 return "html" if name == "render_template" else "response"
             if isinstance(original.func, cst.Name) and original.func.value == "str":
                 return "html"
-            if isinstance(original.func, cst.Attribute) and original.func.attr.value in (
-                "format",
-                "join",
+            func = original.func
+            text_method = isinstance(func, cst.Attribute) and func.attr.value in ("format", "join")
+            if (
+                text_method
+                and isinstance(func, cst.Attribute)
+                and isinstance(func.value, TEXT_TYPES)
             ):
-                if isinstance(original.func.value, TEXT_TYPES):
-                    return "html"
+                return "html"
         if isinstance(value, cst.Call) and nodes.dotted(value.func) in (
             "JSONResponse",
             "HTMLResponse",

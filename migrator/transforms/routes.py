@@ -74,7 +74,7 @@ def convert_rule(rule: str) -> ConvertedRule:
             converted.params[name] = "str"
             converted.custom = True
             converted.notes.append(
-                f"custom converter <{converter}:{name}> is passed as a string: validate or convert it"
+                f"custom converter <{converter}:{name}> is passed as a string: check its values"
             )
             continue
         suffix, annotation = CONVERTERS[converter]
@@ -214,7 +214,7 @@ class RouteConcern(Concern):
         return self._sync_or_async(info, updated_node)
 
     def _sync_or_async(self, info: FunctionInfo, node: cst.FunctionDef) -> cst.FunctionDef:
-        """`async def` only when the checker found nothing blocking and nothing here needs threads."""
+        """`async def` only if the checker found nothing blocking and nothing here needs threads."""
         if node.asynchronous is not None:
             return node
         for finding in self.state.facts.blocking.get(info.symbol, [])[:3]:
@@ -255,9 +255,9 @@ class RouteConcern(Concern):
             path_arg = nodes.call(f"{module}.path", [nodes.posarg(rule_node or nodes.expr('""'))])
         kept: list[cst.Arg] = []
         endpoint = nodes.literal_str(nodes.arg_value(call, None, "endpoint"))
-        name = self._endpoint_name(info, obj, endpoint)
-        if name is not None:
-            kept.append(nodes.kwarg("name", nodes.string(name)))
+        route_name = self._endpoint_name(info, obj, endpoint)
+        if route_name is not None:
+            kept.append(nodes.kwarg("name", nodes.string(route_name)))
         for argument in call.args:
             keyword = argument.keyword.value if argument.keyword else None
             if keyword in (None, "rule", "methods", "endpoint", "defaults", "strict_slashes"):
@@ -341,9 +341,8 @@ class RouteConcern(Concern):
         endpoint = nodes.arg_value(updated_node, 1, "endpoint")
         view = nodes.arg_value(updated_node, 2, "view_func")
         if view is None:
-            self.state.notes.append(
-                f"add_url_rule without view_func ({nodes.code(original_node)[:60]}) is not converted"
-            )
+            text = nodes.code(original_node)[:60]
+            self.state.notes.append(f"add_url_rule without view_func ({text}) is not converted")
             return updated_node
         rule = nodes.literal_str(rule_node)
         if rule is not None:

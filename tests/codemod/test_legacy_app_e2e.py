@@ -59,9 +59,9 @@ def migration(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, 
 def migrated_once(
     migration: tuple[Path, dict[str, Any]], scratch_databases: ScratchDatabases
 ) -> Iterator[Any]:
-    from legacy_app import create_app  # the migrated package
+    import legacy_app as migrated_package  # the migrated copy, imported from the output
 
-    app = create_app(scratch_databases.new("migrated"))
+    app: Any = migrated_package.create_app(scratch_databases.new("migrated"))
     app.state.config["UPSTREAM_RETRIES"] = 0
     yield app
     app.state.extensions["db_engine"].dispose()
@@ -138,7 +138,13 @@ async def test_wrong_method_is_405_json_with_allow(migrated_app: Any) -> None:
         response = await client.put("/invoices/1", headers=ACME, json={})
     assert response.status_code == 405
     assert response.headers["content-type"] == "application/json"
-    assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS", "PATCH", "DELETE"}
+    assert set(response.headers["Allow"].split(", ")) == {
+        "GET",
+        "HEAD",
+        "OPTIONS",
+        "PATCH",
+        "DELETE",
+    }
 
 
 async def test_paths_and_converters_route_like_flask(migrated_app: Any) -> None:

@@ -1,7 +1,7 @@
-import flask_compat
-import uvicorn
 from fastapi import FastAPI
+import flask_compat
 from flask_compat import JSONResponse
+import uvicorn
 
 app = FastAPI()
 flask_compat.install(app, __name__)

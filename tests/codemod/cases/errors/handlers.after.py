@@ -1,7 +1,7 @@
 """abort, raised werkzeug exceptions, and error handlers keeping the legacy body shape."""
 
-import flask_compat
 from fastapi import FastAPI, HTTPException
+import flask_compat
 from flask_compat import JSONResponse, abort
 
 

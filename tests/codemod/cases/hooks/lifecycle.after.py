@@ -2,8 +2,8 @@
 
 import time
 
-import flask_compat
 from fastapi import APIRouter, FastAPI, Request
+import flask_compat
 from flask_compat import JSONResponse, g, request
 
 api = APIRouter(prefix="/api", tags=["api"])

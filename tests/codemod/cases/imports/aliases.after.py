@@ -1,11 +1,11 @@
 """Names are resolved by what they refer to, not how they are spelled."""
 
-from flask_compat import JSONResponse, request, request as rq
+from flask_compat import request as rq, JSONResponse, request
 
 from flask import render_template  # not converted yet: stays imported from Flask
-import flask_compat
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
+import flask_compat
 
 app = FastAPI()
 flask_compat.install(app, __name__)

@@ -1,7 +1,7 @@
 """Query strings: get with default and type=, [], getlist, membership."""
 
-import flask_compat
 from fastapi import FastAPI, Query
+import flask_compat
 from flask_compat import JSONResponse
 from typing import Annotated, Any
 

@@ -1,6 +1,6 @@
-from flask_compat import JSONResponse, secure_filename
-import flask_compat
+from flask_compat import secure_filename, JSONResponse
 from fastapi import Cookie, FastAPI, File, Form, Header, Request
+import flask_compat
 from typing import Annotated
 
 app = FastAPI()

@@ -1,7 +1,7 @@
 """JSON bodies: strict, silent, and read on one branch of a multi-method view."""
 
-import flask_compat
 from fastapi import Body, Depends, FastAPI, HTTPException, Request
+import flask_compat
 from flask_compat import JSONResponse
 from typing import Annotated, Any
 

@@ -1,8 +1,8 @@
 """What views return: JSON, HTML, tuples with status and headers, responses."""
 
-import flask_compat
 from fastapi import FastAPI, Response
 from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
+import flask_compat
 from flask_compat import JSONResponse, make_response, send_file, send_from_directory
 
 app = FastAPI()

@@ -1,8 +1,8 @@
 """Route decorators: methods lists, shortcuts, several verbs, stacked rules."""
 
-import flask_compat
 from fastapi import FastAPI, Response
 from fastapi.responses import HTMLResponse
+import flask_compat
 from flask_compat import JSONResponse
 
 app = FastAPI()

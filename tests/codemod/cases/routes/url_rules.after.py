@@ -1,5 +1,5 @@
-import flask_compat
 from fastapi import FastAPI
+import flask_compat
 from flask_compat import JSONResponse
 
 app = FastAPI()
