@@ -479,7 +479,8 @@ class _Scanner:
             self.bind_name(alias.asname or alias.name, (EXT, qualified))
 
     def _global(self, node: ast.Global) -> None:
-        self.global_names.update(node.names)
+        if not self.is_module:  # `global x` at module level changes nothing
+            self.global_names.update(node.names)
 
     def _nothing(self, node: ast.stmt) -> None:
         del node

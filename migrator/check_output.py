@@ -131,8 +131,8 @@ def _sarif_result(finding: Finding, rule_index: int) -> dict[str, object]:
         "level": "warning",
         "message": {"text": f"{finding.message}{via}{fix}"},
         "locations": [_sarif_location(finding.file, finding.line, finding.col)],
-        "partialFingerprints": {
-            "primaryLocationLineHash/v1": f"{finding.code}:{finding.call}:{'>'.join(finding.chain)}"
+        "partialFingerprints": {  # stable when lines move: file, rule and chain
+            "blockingCallChain/v1": ":".join((finding.file, finding.code, *finding.chain))
         },
         "properties": {"call": finding.call, "chain": list(finding.chain)},
     }
