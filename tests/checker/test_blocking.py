@@ -560,3 +560,44 @@ def test_long_generated_expressions_do_not_exhaust_the_stack() -> None:
         "x = " + " + ".join(["f()"] * 5000) + "\nimport time\nasync def g():\n    time.sleep(1)\n"
     )
     assert [f.code for f in analyze_sources({"gen.py": source}).findings()] == ["BLK401"]
+
+
+def test_objects_are_followed_through_classes() -> None:
+    source = """
+        import httpx, requests
+        from sqlalchemy.orm import Session
+        class Base:
+            client: httpx.Client
+            def fetch(self):
+                return self.client.get("u")
+        class Service(Base):
+            @property
+            def db(self) -> Session: ...
+            async def run(self):
+                self.db.commit()
+                super().fetch()
+                self.fetch()
+        class Retrying(requests.Session):
+            pass
+        async def handler():
+            Retrying().get("u")
+        """
+    assert lines(source) == [(12, "BLK201"), (13, "BLK105"), (14, "BLK105"), (18, "BLK101")]
+
+
+def test_package_reexports_and_module_imports_resolve() -> None:
+    files = {
+        "shop/__init__.py": "from .net import fetch\n",
+        "shop/net.py": "import urllib.request\ndef fetch():\n    urllib.request.urlopen('u')\n",
+        "shop/api.py": """
+            from shop import fetch
+            from . import net
+            async def a():
+                fetch()
+                net.fetch()
+            """,
+    }
+    assert [(f.line, f.chain) for f in project(files)] == [
+        (5, ["shop.net.fetch", "urllib.request.urlopen"]),
+        (6, ["shop.net.fetch", "urllib.request.urlopen"]),
+    ]
