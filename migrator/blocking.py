@@ -379,17 +379,13 @@ class _Rules:
         found = self._canonical.get(name)
         if found is not None:
             return found
-        result = name
-        if name in self.aliases:
-            result = self.aliases[name]
-        else:
-            head, _, tail = name.rpartition(".")
-            while head:
-                if head in self.aliases:
-                    result = f"{self.aliases[head]}.{name[len(head) + 1 :]}"
-                    break
-                head, _, _ = head.rpartition(".")
-            del tail
+        result = self.aliases.get(name, name)
+        head = "" if name in self.aliases else name.rpartition(".")[0]
+        while head:  # an alias of a dotted prefix: requests.api.* is requests.*
+            if head in self.aliases:
+                result = f"{self.aliases[head]}{name[len(head) :]}"
+                break
+            head = head.rpartition(".")[0]
         self._canonical[name] = result
         return result
 
