@@ -19,6 +19,12 @@ FORMATS = ("text", "json", "sarif", "github")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = (
+        "exit status: 0 nothing found, 1 findings, 2 bad input (missing path, bad option or "
+        "configuration, a file that cannot be read or parsed). Silence a line with "
+        "`# noqa: CODE`; configure in [tool.migrate.check] of pyproject.toml. "
+        "See docs/checker.md."
+    )
     parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to check")
     parser.add_argument(
         "--format", choices=FORMATS, default="text", help="report format (default: text)"
