@@ -112,7 +112,7 @@ class FunctionFacts:
     decorators: list[Sym] = field(default_factory=list)
     is_generator: bool = False
     is_property: bool = False
-    is_stub: bool = False  # `...` or `raise`: a protocol or abstract declaration
+    is_stub: bool = False  # `...`, `pass` or `raise`: a declaration, filled in elsewhere
     parameters: list[str] = field(default_factory=list)
     is_bound: bool = False  # a method whose first parameter is self or cls
     loaded_names: frozenset[str] = frozenset()  # names a nested function reads
@@ -827,11 +827,13 @@ def _names_flag(node: ast.expr) -> bool:
 
 
 def _is_stub(body: list[ast.stmt]) -> bool:
-    """`...` (after a docstring) or `raise NotImplementedError`: a declaration only."""
-    last = body[-1]
-    if isinstance(last, ast.Raise):
-        return len(body) <= 2
-    return isinstance(last, ast.Expr) and getattr(last.value, "value", None) is Ellipsis
+    """Only a docstring, `...`, `pass` or a `raise`: a declaration that a subclass or the
+    run-time object fills in (a Protocol, an abstract or a do-nothing base method)."""
+    return all(
+        isinstance(statement, ast.Pass | ast.Raise)
+        or (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant))
+        for statement in body
+    )
 
 
 def _parameter_names(args: ast.arguments) -> list[str]:

@@ -367,7 +367,7 @@ def test_dropped_coroutines_are_reported() -> None:
         import asyncio
         from sqlalchemy.ext.asyncio import AsyncSession
         async def notify():
-            pass
+            await asyncio.sleep(0)
         async def handler(session: AsyncSession):
             session.commit()
             asyncio.sleep(1)
@@ -406,7 +406,11 @@ def test_stub_async_defs_and_mypy_ignores_are_not_reported() -> None:
                 self.cursor.close()
             def other(self, real: "Wrapper"):
                 real.finish()  # type: ignore[unused-coroutine]
+                real.emit()
             async def finish(self):
+                await self.emit()
+            async def emit(self):
+                "Stub: the real emitter overrides this."
                 pass
         """
     assert check(source) == []
