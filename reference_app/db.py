@@ -9,6 +9,7 @@ import anyio
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -71,12 +72,20 @@ async def init_db(engine: AsyncEngine, *, with_seed: bool = False, reset: bool =
     async with engine.begin() as conn:
         await conn.run_sync(Base.metadata.create_all)
         if reset:
-            if engine.dialect.name == "postgresql":
-                names = ", ".join(t.name for t in Base.metadata.sorted_tables)
-                await conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-            else:
-                for table in reversed(Base.metadata.sorted_tables):
-                    await conn.execute(table.delete())
+            await _empty_tables(conn)
     if with_seed:
         async with make_sessionmaker(engine)() as session:
             await seed(session)
+
+
+async def _empty_tables(conn: AsyncConnection) -> None:
+    # DELETE, not TRUNCATE: on tables this small it is faster and steadier (TRUNCATE makes
+    # PostgreSQL swap every table's files). Ids start again from 1, as after TRUNCATE … RESTART
+    # IDENTITY (SQLite's rowids do so by themselves once a table is empty).
+    for table in reversed(Base.metadata.sorted_tables):
+        await conn.execute(table.delete())
+    if conn.dialect.name == "postgresql":
+        for table in Base.metadata.sorted_tables:
+            await conn.execute(
+                text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), 1, false)")
+            )

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import functools
+import ssl
 from typing import Any
 
+import certifi
 import httpx
 
 from reference_app.observability import get_logger
@@ -16,9 +19,16 @@ class UpstreamError(Exception):
     """The notification service could not be reached or refused the delivery."""
 
 
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    # Loading the CA bundle takes tens of milliseconds; once per process is enough.
+    return ssl.create_default_context(cafile=certifi.where())
+
+
 def make_client(timeout: float) -> httpx.AsyncClient:
     """The one client the app shares (connection pool included); made and closed by the lifespan."""
     return httpx.AsyncClient(
+        verify=_tls_context(),
         timeout=httpx.Timeout(timeout),
         follow_redirects=True,
         limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),

@@ -11,7 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException, Path, Request, Response
 from fastapi.responses import FileResponse, StreamingResponse
-from sqlalchemy import false, func, select
+from sqlalchemy import Numeric, false, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from reference_app import attachments
@@ -109,9 +109,9 @@ async def list_invoices(
     if client_id is not None:
         query = query.where(Invoice.client_id == client_id if abs(client_id) <= MAX_ID else false())
     if min_amount is not None:
-        query = query.where(
-            Invoice.amount >= min_amount if min_amount < AMOUNT_CEILING else false()
-        )
+        # A plain NUMERIC parameter: typed as the column, asyncpg would round it to 2 places.
+        minimum = literal(min_amount, Numeric())
+        query = query.where(Invoice.amount >= minimum if min_amount < AMOUNT_CEILING else false())
     if since is not None:
         query = query.where(Invoice.created_at >= since)
 
