@@ -69,6 +69,7 @@ def methods(owner: str, names: str) -> tuple[str, ...]:
 _HTTP_VERBS = "get post put patch delete head options request"
 _SQLA_SESSION = (
     "execute scalar scalars get get_one commit rollback flush refresh merge close connection"
+    " begin begin_nested"
     " bulk_save_objects bulk_insert_mappings bulk_update_mappings"
 )
 _SQLA_QUERY_TERMINALS = (

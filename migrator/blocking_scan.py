@@ -421,7 +421,10 @@ class _Scanner:
         self.block(node.orelse)
 
     def _for(self, node: ast.For | ast.AsyncFor) -> None:
-        self.expr(node.iter, ITERATED if isinstance(node, ast.For) else OTHER)
+        if isinstance(node, ast.For):
+            self._iterate(node.iter)
+        else:
+            self.expr(node.iter)
         self.bind(node.target, UNKNOWN_SYM)
         self.block(node.body)
         self.block(node.orelse)
@@ -690,14 +693,14 @@ class _Scanner:
         self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp
     ) -> Sym:
         generators = node.generators
-        self.expr(generators[0].iter, ITERATED)
+        self._iterate(generators[0].iter, generators[0].is_async)
         saved = (self.env, self.outer)
         self.outer = [self.env, *self.outer]
         self.env = {}
         try:
             for index, generator in enumerate(generators):
                 if index:
-                    self.expr(generator.iter, ITERATED)
+                    self._iterate(generator.iter, generator.is_async)
                 self.bind(generator.target, UNKNOWN_SYM)
                 for condition in generator.ifs:
                     self.expr(condition)
@@ -709,6 +712,25 @@ class _Scanner:
         finally:
             self.env, self.outer = saved
         return UNKNOWN_SYM
+
+    def _iterate(self, node: ast.expr, is_async: int = 0) -> None:
+        """`for x in value`: iterating runs `value.__iter__` here, which is a query for a
+        SQLAlchemy `Query`, or a project class's own `__iter__`."""
+        if is_async:
+            self.expr(node)
+            return
+        sym = self.expr(node, ITERATED)
+        self.calls.append(
+            CallSite(
+                (ATTR, sym, "__iter__"),
+                node.lineno,
+                node.col_offset,
+                ITERATED,
+                -1,
+                self.guards,
+                self.nonblocking > 0,
+            )
+        )
 
     def _binop(self, node: ast.BinOp) -> Sym:
         """`a + b + c ...` nests to the left, thousands deep in generated code: walk it in a

@@ -605,3 +605,23 @@ def test_package_reexports_and_module_imports_resolve() -> None:
         (5, ["shop.net.fetch", "urllib.request.urlopen"]),
         (6, ["shop.net.fetch", "urllib.request.urlopen"]),
     ]
+
+
+def test_iterating_runs_iter_a_query_or_a_project_iterable() -> None:
+    source = """
+        import time
+        from sqlalchemy.orm import Session
+        class Feed:
+            def __iter__(self):
+                time.sleep(1)
+                yield 1
+        async def handler(db: Session):
+            for user in db.query("User"):
+                pass
+            names = [name for name in Feed()]
+            async for event in stream():
+                pass
+        async def stream():
+            yield 1
+        """
+    assert lines(source) == [(9, "BLK201"), (11, "BLK401")]

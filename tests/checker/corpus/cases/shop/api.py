@@ -84,6 +84,10 @@ async def sessions() -> None:
     with SessionLocal() as orm_session:
         orm_session.query(Order).filter_by(id=1).first()  # expect: BLK201
         orm_session.commit()  # expect: BLK201
+        for order in orm_session.query(Order).order_by(Order.id):  # expect: BLK201
+            del order
+        with orm_session.begin():  # expect: BLK201
+            orm_session.add(Order(total=2.0))
 
 
 @router.get("/sqlite")
