@@ -99,7 +99,7 @@ class BenchPlan:
     timeout_s: int = 10
     health_path: str = "/health"
     start_timeout_s: float = 60.0
-    settle_timeout_s: float = 90.0
+    settle_timeout_s: float = 60.0
     comparisons: tuple[tuple[str, str], ...] = ()
     goals: tuple[Goal, ...] = ()
 
@@ -410,10 +410,30 @@ def _bench_service(session: _Session, service: ServiceSpec) -> None:
         record.update(workers=len(pids), pid=process.pid, worker_pids=pids)
         record["endpoints"] = [e.name for e in plan.endpoints_for(service)]
         live = _Live(process, base, port, pids)
-        for endpoint in plan.endpoints_for(service):
-            _bench_endpoint(session, service, endpoint, live, record)
+        endpoints = plan.endpoints_for(service)
+        for done, endpoint in enumerate(endpoints):
+            try:
+                _bench_endpoint(session, service, endpoint, live, record)
+            except _StuckError as stuck:
+                record["stuck"] = f"{stuck}; its remaining runs were skipped"
+                progress.note(f"{service.name}: {record['stuck']}")
+                left = len(endpoints) - done - 1
+                progress.advance(stuck.skipped_s + left * _endpoint_load_s(plan))
+                break
     finally:
         process.stop()
+
+
+class _StuckError(Exception):
+    """A service still busy long after its load stopped (deadlocked, or hopelessly behind)."""
+
+    def __init__(self, message: str, skipped_s: float) -> None:
+        super().__init__(message)
+        self.skipped_s = skipped_s
+
+
+def _endpoint_load_s(plan: BenchPlan) -> int:
+    return plan.warmup_s + plan.duration_s * len(plan.concurrencies)
 
 
 def _bench_endpoint(
@@ -435,12 +455,22 @@ def _bench_endpoint(
             "before the run (check --header and the path)"
         )
     health = live.base + plan.health_path
+
+    def settle(after: str, skipped_s: float) -> float:
+        waited = services.wait_settled(health, live.all_pids(), plan.settle_timeout_s)
+        if waited >= plan.settle_timeout_s:
+            raise _StuckError(
+                f"still busy {plan.settle_timeout_s:.0f}s after {after} on {endpoint.name}",
+                skipped_s,
+            )
+        return waited
+
     if plan.warmup_s:
         first = plan.concurrencies[0]
         progress.phase(f"{service.name} · {endpoint.name} · c={first} · warm-up", plan.warmup_s)
         _load(session, live, endpoint, script, first, plan.warmup_s)
-        services.wait_settled(health, live.all_pids(), plan.settle_timeout_s)
-    for concurrency in plan.concurrencies:
+        settle("the warm-up", plan.duration_s * len(plan.concurrencies))
+    for number, concurrency in enumerate(plan.concurrencies, start=1):
         progress.phase(f"{service.name} · {endpoint.name} · c={concurrency}", plan.duration_s)
         live.pids = services.worker_pids(live.process.pid)
         stats, spread, cpu = _load(session, live, endpoint, script, concurrency, plan.duration_s)
@@ -455,7 +485,8 @@ def _bench_endpoint(
             }
         )
         write_results_json(session.results, plan.out_dir)
-        waited = services.wait_settled(health, live.all_pids(), plan.settle_timeout_s)
+        left = len(plan.concurrencies) - number
+        waited = settle(f"c={concurrency}", plan.duration_s * left)
         if waited > 2:
             progress.note(
                 f"{service.name}: {waited:.0f}s to work off what was queued at "
@@ -557,7 +588,7 @@ def _smoke(base: str, endpoint: EndpointSpec, headers: dict[str, str]) -> int | 
         base + endpoint.path, data=data, headers=headers, method=endpoint.method
     )
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:
+        with urllib.request.urlopen(request, timeout=10) as response:
             status: int = response.status
             return status
     except urllib.error.HTTPError as error:

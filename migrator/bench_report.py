@@ -299,6 +299,8 @@ def render_markdown(results: BenchResults) -> str:
             for name, s in services.items()
         ]
         out += [_md_table(["service", "workers", "command"], rows, 9), ""]
+        out += [f"**{name}**: {s['stuck']}.  " for name, s in services.items() if "stuck" in s]
+        out += [""] if any("stuck" in s for s in services.values()) else []
     if results.goals:
         out += ["## Goals", "", goals_table_md(results.goals), ""]
     for endpoint in _endpoints(results):
@@ -618,7 +620,8 @@ def render_html(results: BenchResults) -> str:
                     [
                         html.escape(n),
                         str(s.get("workers", "?")),
-                        f"<code>{html.escape(str(s.get('argv', '')))}</code>",
+                        f"<code>{html.escape(str(s.get('argv', '')))}</code>"
+                        + (f"<br><b>{html.escape(s['stuck'])}</b>" if "stuck" in s else ""),
                     ]
                     for n, s in services.items()
                 ],

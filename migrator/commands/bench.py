@@ -79,6 +79,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--health", default="/health", help="path that answers 200 once a service is up"
     )
+    parser.add_argument(
+        "--settle-timeout",
+        default="60s",
+        help="longest wait for a service to go idle after a run; past it the service counts "
+        "as stuck and its remaining runs are skipped (default 60s)",
+    )
     parser.add_argument("--out", type=Path, default=Path("bench-results"), help="output folder")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     parser.add_argument(
@@ -157,6 +163,9 @@ def plan_from_args(args: argparse.Namespace) -> BenchPlan:
         threads=args.threads,
         timeout_s=bench.parse_seconds(args.timeout, option="--timeout", minimum=1),
         health_path=args.health,
+        settle_timeout_s=bench.parse_seconds(
+            args.settle_timeout, option="--settle-timeout", minimum=1
+        ),
         comparisons=tuple(bench.parse_pair(text, "--compare") for text in args.compare),
     )
     bench.validate_plan(plan)

@@ -180,6 +180,33 @@ def test_a_service_that_fails_to_start_shows_why(
     assert json.loads((tmp_path / "results.json").read_text())["env"]["complete"] is False
 
 
+@needs_wrk
+def test_a_stuck_service_is_skipped_not_waited_for(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A service still busy after its load stopped gets its remaining runs skipped."""
+    script = Path(__file__).with_name("busy_after_load.py")
+    code = main(
+        [
+            *("bench", "--service", f"busy=python {script} {{port}}"),
+            *("--service", f"calm=python -m http.server {{port}} --directory {tmp_path}"),
+            *("--endpoint", "one=GET /one", "--endpoint", "two=GET /two"),
+            *("--concurrency", "2", "--duration", "1s", "--warmup", "0"),
+            *("--settle-timeout", "2s", "--health", "/", "--quiet", "--out", str(tmp_path)),
+        ]
+    )
+    assert code == 0
+    data = json.loads((tmp_path / "results.json").read_text())
+    busy_runs = [(r["endpoint"], r["concurrency"]) for r in data["runs"] if r["service"] == "busy"]
+    assert busy_runs == [("one", 2)]
+    assert data["env"]["services"]["busy"]["stuck"] == (
+        "still busy 2s after c=2 on one; its remaining runs were skipped"
+    )
+    assert len([r for r in data["runs"] if r["service"] == "calm"]) == 2
+    assert "**busy**: still busy 2s" in (tmp_path / "results.md").read_text()
+    assert "busy: still busy 2s after c=2 on one" in capsys.readouterr().err
+
+
 def _is_wrk(pid: int) -> bool:
     try:
         return Path(f"/proc/{pid}/comm").read_text().strip() == "wrk"
