@@ -291,7 +291,6 @@ class _Scanner:
         self.enclosing_loaded: list[set[str]] = []
         self.assigned: list[tuple[str, CallSite]] = []
         self.deferred: list[_Deferred] = []
-        self.last_call = -1
 
     # Names -----------------------------------------------------------------------------
 
@@ -381,8 +380,10 @@ class _Scanner:
         sym: Sym
         if len(targets) == 1 and isinstance(target, ast.Name):
             if isinstance(value, ast.Call):
+                index = len(self.calls)  # where call() records this call (not `super()`)
                 sym = self.call(value, ASSIGNED)
-                self.assigned.append((target.id, self.calls[self.last_call]))
+                if len(self.calls) > index:
+                    self.assigned.append((target.id, self.calls[index]))
             elif isinstance(value, ast.Lambda):
                 sym = self._named_lambda(value)
             else:
@@ -650,7 +651,6 @@ class _Scanner:
                 and value.value == NONBLOCKING_KEYWORDS[name]
             ):
                 site.nonblocking = True
-        self.last_call = index
         return (CALL, callee, class_sym)
 
     def _forward(self, site: CallSite, position: int | str, name: str, sym: Sym) -> None:

@@ -625,3 +625,13 @@ def test_iterating_runs_iter_a_query_or_a_project_iterable() -> None:
             yield 1
         """
     assert lines(source) == [(9, "BLK201"), (11, "BLK401")]
+
+
+def test_assigning_super_is_not_a_call_to_track() -> None:
+    source = """
+        class Child(dict):
+            def __init__(self):
+                parent = super()
+                parent.__init__()
+        """
+    assert check(source) == []
