@@ -119,7 +119,12 @@ def convert_file(facts: ProjectFacts, file: SourceFile, disabled: frozenset[Rule
     state = FileState(facts, file, disabled)
     context = CodemodContext(filename=str(file.path), full_module_name=file.module)
     command = FlaskToFastAPI.for_file(context, state, CONCERNS)
-    new = command.transform_module(tree).code
+    try:
+        new = command.transform_module(tree).code
+    except Exception as error:  # a bug of ours: report it, leave the file, convert the rest
+        return FileResult(
+            file.relpath, "error", f"internal error: {type(error).__name__}: {error}".strip()
+        )
     try:
         compile(new, file.relpath, "exec")
     except SyntaxError as error:  # a bug of ours: keep the file as it was, say so

@@ -57,6 +57,7 @@ from pydantic import BeforeValidator, GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MutableHeaders
 from starlette.datastructures import UploadFile as StarletteUploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request as StarletteRequest
@@ -78,9 +79,11 @@ __all__ = [
     "cli",
     "current_app",
     "errorhandler",
+    "flask_app",
     "g",
     "install",
     "json_body",
+    "jsonify",
     "make_response",
     "path",
     "raw_body",
@@ -359,6 +362,8 @@ def _json_default(value: Any) -> Any:
         return dataclasses.asdict(value)
     if hasattr(value, "__html__"):
         return str(value.__html__())
+    if isinstance(value, Mapping):
+        return dict(value.items())
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
@@ -370,34 +375,22 @@ def _as_utc(value: dt.date) -> dt.datetime:
     return value.astimezone(dt.UTC)
 
 
-class JSONResponse(FastAPIJSONResponse):
-    """JSON the way Flask's `jsonify` wrote it: sorted keys, ASCII, dates as HTTP dates."""
+class WerkzeugResponseAPI:
+    """The werkzeug accessors legacy code reads and mutates (`data`, `status`, `mimetype`)."""
 
-    def render(self, content: Any) -> bytes:
-        settings = _json_settings()
-        indent = 2 if settings.compact is False else None
-        separators = (", ", ": ") if indent else (",", ":")
-        text = settings.dumps(content, indent=indent, separators=separators)
-        return f"{text}\n".encode()
+    body: bytes | memoryview
+    status_code: int
+    raw_headers: list[tuple[bytes, bytes]]
 
+    @property
+    def headers(self) -> MutableHeaders:
+        return MutableHeaders(raw=self.raw_headers)
 
-def _json_settings() -> JSONSettings:
-    app = _current_app_or_none()
-    settings = getattr(app.state, "json", None) if app is not None else None
-    return settings if isinstance(settings, JSONSettings) else JSONSettings()
-
-
-class FlaskResponse(Response):
-    """A Starlette response with the werkzeug accessors legacy code mutates (`data`, `status`)."""
-
-    @classmethod
-    def wrap(cls, response: Response) -> FlaskResponse:
-        if isinstance(response, FlaskResponse):
-            return response
-        wrapped = cls(status_code=response.status_code)
-        wrapped.body = getattr(response, "body", b"")
-        wrapped.raw_headers = list(response.raw_headers)
-        return wrapped
+    @headers.setter
+    def headers(self, value: Mapping[str, str]) -> None:
+        self.raw_headers = [
+            (k.lower().encode("latin-1"), str(v).encode("latin-1")) for k, v in value.items()
+        ]
 
     @property
     def data(self) -> bytes:
@@ -416,7 +409,8 @@ class FlaskResponse(Response):
 
     @property
     def content_type(self) -> str | None:
-        return self.headers.get("content-type")
+        value: str | None = self.headers.get("content-type")
+        return value
 
     @content_type.setter
     def content_type(self, value: str) -> None:
@@ -443,14 +437,53 @@ class FlaskResponse(Response):
         return json.loads(bytes(self.body))
 
 
+class JSONResponse(WerkzeugResponseAPI, FastAPIJSONResponse):
+    """JSON the way Flask's `jsonify` wrote it: sorted keys, ASCII, dates as HTTP dates."""
+
+    def render(self, content: Any) -> bytes:
+        settings = _json_settings()
+        indent = 2 if settings.compact is False else None
+        separators = (", ", ": ") if indent else (",", ":")
+        text = settings.dumps(content, indent=indent, separators=separators)
+        return f"{text}\n".encode()
+
+
+def _json_settings() -> JSONSettings:
+    app = _current_app_or_none()
+    settings = getattr(app.state, "json", None) if app is not None else None
+    return settings if isinstance(settings, JSONSettings) else JSONSettings()
+
+
+class FlaskResponse(WerkzeugResponseAPI, Response):
+    """A Starlette response with werkzeug's accessors, as `e.get_response()` gives."""
+
+    @classmethod
+    def wrap(cls, response: Response) -> FlaskResponse:
+        if isinstance(response, FlaskResponse):
+            return response
+        wrapped = cls(status_code=response.status_code)
+        wrapped.body = getattr(response, "body", b"")
+        wrapped.raw_headers = list(response.raw_headers)
+        return wrapped
+
+
 def _with_charset(mimetype: str) -> str:
     if mimetype.startswith("text/") and "charset=" not in mimetype:
         return f"{mimetype}; charset=utf-8"
     return mimetype
 
 
+def jsonify(*args: Any, **kwargs: Any) -> JSONResponse:
+    """`flask.jsonify`: one argument, several (a list), or keywords (an object)."""
+    if args and kwargs:
+        raise TypeError("jsonify() behavior undefined when passed both args and kwargs")
+    return JSONResponse(args[0] if len(args) == 1 else (list(args) or kwargs))
+
+
 def make_response(*args: Any) -> Response:
     """Turn whatever a Flask view could return into a response, as `flask.make_response`."""
+    if not args:
+        return FlaskResponse(media_type="text/html")
     rv: Any = args[0] if len(args) == 1 else args
     status: Any = None
     headers: Any = None
@@ -1320,6 +1353,71 @@ class FlaskApp:
     def app_context(self) -> Any:
         return app_context(self.fastapi)
 
+    def make_response(self, *args: Any) -> Response:
+        return make_response(*args)
+
+    # Jinja registrations: kept on app.state.jinja_env for the templates the app renders.
+    @property
+    def jinja_env(self) -> Any:
+        state = self.fastapi.state
+        env = getattr(state, "jinja_env", None)
+        if env is None:
+            import jinja2
+
+            folder = os.path.join(state.root_path, getattr(state, "template_folder", "templates"))
+            env = jinja2.Environment(loader=jinja2.FileSystemLoader(folder), autoescape=True)
+            state.jinja_env = env
+        return env
+
+    def add_template_global(self, func: Any, name: str | None = None) -> None:
+        self.jinja_env.globals[name or func.__name__] = func
+
+    def add_template_filter(self, func: Any, name: str | None = None) -> None:
+        self.jinja_env.filters[name or func.__name__] = func
+
+    def add_template_test(self, func: Any, name: str | None = None) -> None:
+        self.jinja_env.tests[name or func.__name__] = func
+
+    def template_global(self, name: str | None = None) -> Callable[[F], F]:
+        return self._registering(self.add_template_global, name)
+
+    def template_filter(self, name: str | None = None) -> Callable[[F], F]:
+        return self._registering(self.add_template_filter, name)
+
+    def template_test(self, name: str | None = None) -> Callable[[F], F]:
+        return self._registering(self.add_template_test, name)
+
+    def context_processor(self, func: F) -> F:
+        self._registry("context_processors").append(func)
+        return func
+
+    def url_value_preprocessor(self, func: F) -> F:
+        self._registry("url_value_preprocessors").append(func)
+        return func
+
+    def url_defaults(self, func: F) -> F:
+        self._registry("url_defaults_functions").append(func)
+        return func
+
+    def shell_context_processor(self, func: F) -> F:
+        self._registry("shell_context_processors").append(func)
+        return func
+
+    def _registry(self, name: str) -> list[Any]:
+        state = self.fastapi.state
+        if not hasattr(state, name):
+            setattr(state, name, [])
+        found: list[Any] = getattr(state, name)
+        return found
+
+    @staticmethod
+    def _registering(register: Callable[..., None], name: str | None) -> Callable[[F], F]:
+        def decorator(func: F) -> F:
+            register(func, name)
+            return func
+
+        return decorator
+
     def __getattr__(self, name: str) -> Any:
         state = self.fastapi.state
         try:
@@ -1348,6 +1446,11 @@ class _CurrentApp:
         if app is None:
             raise RuntimeError("Working outside of application context.")
         return app
+
+
+def flask_app(app: FastAPI) -> FlaskApp:
+    """`app` with Flask's app API, for attributes FastAPI does not have (`app.jinja_env`...)."""
+    return FlaskApp(app)
 
 
 def _current_app_or_none() -> FastAPI | None:

@@ -139,10 +139,16 @@ class AppConcern(Concern):
                 "run them with that group, the `flask` command no longer sees them"
             )
             return nodes.call(f"{module}.cli", [nodes.posarg(updated_node.value)])
-        if attr not in KNOWN_ATTRIBUTES:
-            note = f"app.{attr} has no FastAPI equivalent (left as is: fails at run time)"
+        if attr not in KNOWN_ATTRIBUTES and not attr.startswith("__"):
+            # Flask-only API (app.jinja_env, app.url_map...) or the project's own attribute:
+            # both live on the support module's Flask-like view of the app.
+            module = self.state.use_compat_module(self.context)
+            note = f"app.{attr} goes through flask_compat.flask_app (Flask's app API)"
             if note not in self.state.notes:
                 self.state.notes.append(note)
+            self.state.applied_rule(Rule.APP)
+            facade = nodes.call(f"{module}.flask_app", [nodes.posarg(updated_node.value)])
+            return updated_node.with_changes(value=facade)
         return updated_node
 
     def leave_SimpleStatementLine(

@@ -99,6 +99,7 @@ WERKZEUG_ERRORS: dict[str, int] = {
 
 # Names the generated support module provides with Flask's signature: only the import moves.
 COMPAT_PROVIDED = {
+    "jsonify",
     "request",
     "g",
     "current_app",
@@ -186,6 +187,7 @@ class FileState:
         self.bindings = facts.bindings.get(file.module, {})
         self.chain: list[tuple[str, bool]] = []  # enclosing scopes: (qualname, is_function)
         self._names: dict[int, str | None] = {}
+        self.not_references: set[int] = set()  # names that are not uses: keywords, attributes
 
     # rules ---------------------------------------------------------------------------
 
@@ -215,6 +217,8 @@ class FileState:
         return {name} if name is not None else set()
 
     def _resolve(self, node: cst.CSTNode) -> str | None:
+        if id(node) in self.not_references:
+            return None
         if isinstance(node, cst.Attribute):
             base = self._resolve(node.value)
             return f"{base}.{node.attr.value}" if base is not None else None
@@ -432,6 +436,7 @@ class FlaskToFastAPI(VisitorBasedCodemodCommand):
             )
             info.top_statements = {id(stmt): index for index, stmt in enumerate(node.body.body)}
             state.functions.append(info)
+            state.not_references.add(id(node.name))
             for visit in self._visit.get(kind, ()):
                 visit(node)
             state.enter_scope(node.name.value, True)
@@ -452,11 +457,23 @@ class FlaskToFastAPI(VisitorBasedCodemodCommand):
                 index = function.top_statements.get(id(node))
                 if index is not None:
                     function.statement_index = index
+        if kind in NAMING:
+            self._mark_names(node)
         visits = self._visit.get(kind)
         if visits:
             for visit in visits:
                 visit(node)
         return True
+
+    def _mark_names(self, node: cst.CSTNode) -> None:
+        """Names that name something rather than refer to it: never resolved as references."""
+        marked = self.state.not_references
+        if isinstance(node, cst.Attribute):
+            marked.add(id(node.attr))
+        elif isinstance(node, cst.Arg) and node.keyword is not None:
+            marked.add(id(node.keyword))
+        elif isinstance(node, cst.Param | cst.ClassDef):
+            marked.add(id(node.name))
 
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> Any:
         state = self.state
@@ -494,6 +511,7 @@ COMPOUND = frozenset(
     {cst.If, cst.For, cst.While, cst.Try, cst.TryStar, cst.With, cst.Match, cst.Lambda}
 )
 STATEMENTS = STATEMENT_TYPES
+NAMING = frozenset({cst.Attribute, cst.Arg, cst.Param, cst.ClassDef})
 
 
 @functools.cache

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from migrator.project import normalise_prefix
 from migrator.rules import Rule
 from migrator.transforms import nodes
 from migrator.transforms.base import Concern
@@ -69,6 +70,9 @@ class BlueprintConcern(Concern):
                     prefix = nodes.string(literal) if literal else None
             elif registration is not None:
                 prefix = None
+        if prefix is not None and nodes.literal_str(prefix) is not None:
+            literal = normalise_prefix(nodes.literal_str(prefix))
+            prefix = nodes.string(literal) if literal else None
         if prefix is not None:
             args.append(nodes.kwarg("prefix", prefix))
         for keyword in nodes.keyword_names(updated_node):
@@ -97,7 +101,7 @@ class BlueprintConcern(Concern):
             prefix, _ = facts.router_prefix(obj.symbol)
             prefix_node = nodes.string(prefix) if prefix else None
         elif prefix_node is not None and nodes.literal_str(prefix_node) is not None:
-            literal = (nodes.literal_str(prefix_node) or "").rstrip("/")
+            literal = normalise_prefix(nodes.literal_str(prefix_node))
             prefix_node = nodes.string(literal) if literal else None
         args: list[cst.Arg] = []
         if prefix_node is not None:

@@ -17,8 +17,9 @@ from migrator.transforms import nodes
 from migrator.transforms.base import COMPAT_PROVIDED, FLASK_API, WERKZEUG_ERRORS, Concern
 
 MOVED_TO_FASTAPI = {"HTTPException", "Response"}
-CONVERTED = {"Flask", "Blueprint", "jsonify", "redirect", "stream_with_context"}
+CONVERTED = {"Flask", "Blueprint", "redirect", "stream_with_context"}
 RULE_FOR_MOVE = {
+    "jsonify": Rule.JSONIFY,
     "request": Rule.GLOBALS,
     "g": Rule.GLOBALS,
     "current_app": Rule.GLOBALS,

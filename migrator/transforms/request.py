@@ -478,17 +478,27 @@ class RequestConcern(Concern):
         return f"Annotated[{annotation}, {alias}]"
 
     def _module_level(self, node: cst.BaseExpression, prescan: _Prescan) -> bool:
-        """A default/type usable in a signature: a literal or a name not bound in the view."""
+        """A default/type usable in a signature: evaluated once, at definition time, it must
+        not read the view's locals or the request (`get("ip", request.remote_addr)`)."""
         if nodes.is_literal(node):
             return True
-        root = node
-        while isinstance(root, cst.Attribute):
-            root = root.value
-        return (
-            isinstance(root, cst.Name)
-            and root.value not in prescan.first_binding
-            and (root.value not in prescan.params)
-        )
+        names: list[cst.Name] = []
+
+        class Collect(cst.CSTVisitor):
+            def visit_Name(self, name: cst.Name) -> None:
+                names.append(name)
+
+            def visit_Attribute(self, attribute: cst.Attribute) -> bool:
+                attribute.value.visit(self)
+                return False
+
+        node.visit(Collect())
+        for name in names:
+            if name.value in prescan.first_binding or name.value in prescan.params:
+                return False
+            if self.state.flask_name(name) in ("request", "g", "current_app", "session"):
+                return False
+        return True
 
     def _simple_type(self, node: cst.BaseExpression) -> str | None:
         for name in self.state.qualified_names(node):

@@ -35,6 +35,16 @@ BODY_METHODS = {"POST", "PUT", "PATCH"}
 DROPPED_OPTIONS = {"subdomain", "host", "provide_automatic_options", "redirect_to", "websocket"}
 
 
+def _defaults_in_order(params: list[cst.Param]) -> bool:
+    seen_default = False
+    for param in params:
+        if param.default is not None:
+            seen_default = True
+        elif seen_default:
+            return False
+    return True
+
+
 @dataclass
 class ConvertedRule:
     """A Flask rule as a Starlette path, with the typed parameters it implies."""
@@ -326,7 +336,13 @@ class RouteConcern(Concern):
                     equal=cst.AssignEqual(whitespace_before=spacing, whitespace_after=spacing),
                 )
             changed.append(param)
-        return params.with_changes(params=changed)
+        if _defaults_in_order(changed) or params.star_arg is not cst.MaybeSentinel.DEFAULT:
+            return params.with_changes(params=changed)
+        # `defaults=` gave a parameter before others a default: FastAPI passes keywords, so
+        # keyword-only parameters keep the signature valid without reordering it.
+        return params.with_changes(
+            params=[], kwonly_params=[*changed, *params.kwonly_params], star_arg=cst.ParamStar()
+        )
 
     # add_url_rule ----------------------------------------------------------------------
 

@@ -1,6 +1,7 @@
 """Names are resolved by what they refer to, not how they are spelled."""
 
-from flask_compat import request as rq, JSONResponse, request
+from flask_compat import JSONResponse, request
+from flask_compat import request as rq
 
 from flask import render_template  # not converted yet: stays imported from Flask
 from fastapi import FastAPI
