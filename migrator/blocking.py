@@ -415,11 +415,20 @@ class _Facet(NamedTuple):
 
     key: str | None  # the callee's qualified name, when it has one
     rule: BlockingRule | None  # a blocking call
-    edge: FunctionFacts | None  # a call into a sync function of the project
+    edges: tuple[FunctionFacts, ...]  # sync functions of the project it runs here
     coroutine: bool  # its result is a coroutine (a known async API or a project async def)
 
 
 _ANY = "*"
+
+
+def _method_name(callee: Sym) -> str:
+    """The last name of a callee: `run_in_executor` of `loop.run_in_executor`."""
+    if callee[0] == ATTR:
+        return str(callee[2])
+    if callee[0] == EXT:
+        return str(callee[1]).rpartition(".")[2]
+    return ""
 
 
 def _place(function: FunctionFacts) -> tuple[int, int, str]:
@@ -869,7 +878,31 @@ class ProjectAnalysis:
             if rule is not None:
                 edge = None
             coroutine = coroutine or rules.is_async_api(key)
-        return _Facet(key, rule, edge, coroutine)
+        edges: tuple[FunctionFacts, ...] = (edge,) if edge is not None else ()
+        if site.passed:
+            edges += self._passed_functions(site, key)
+        return _Facet(key, rule, edges, coroutine)
+
+    def _passed_functions(self, site: CallSite, key: str | None) -> tuple[FunctionFacts, ...]:
+        """Sync project functions handed to a caller that runs them here (`map(fetch, urls)`,
+        `sorted(key=score)`, `loop.call_soon(refresh)`)."""
+        positions = table.RUNS_GIVEN_FUNCTION.get(key or "")
+        if positions is None and site.callee[0] != GLOB:
+            positions = table.RUNS_GIVEN_FUNCTION.get(f"*.{_method_name(site.callee)}")
+        positions = positions or ()
+        found: list[FunctionFacts] = []
+        for position, sym in site.passed:
+            if position in positions:
+                value = self._resolver.resolve(sym)
+                target = value.target if value.kind == FUNCTION else None
+                if (
+                    target is not None
+                    and not target.is_async
+                    and not target.is_generator
+                    and target.name not in self._rules.safe
+                ):
+                    found.append(target)
+        return tuple(found)
 
     def _escape(self, function: FunctionFacts, index: int) -> frozenset[int | str]:
         """The argument positions (or names; `*`: any) whose callable the call at `index`
@@ -884,9 +917,7 @@ class ProjectAnalysis:
         value = self._resolver.resolve(site.callee)
         key = self._resolver.key(value)
         callee = site.callee
-        method = callee[2] if callee[0] == ATTR else None
-        if callee[0] == EXT:
-            method = callee[1].rpartition(".")[2]
+        method = _method_name(callee) if callee[0] in (ATTR, EXT) else None
         positions: frozenset[int | str] = frozenset()
         if key is not None and key in rules.escapes:
             position = rules.escapes[key]
@@ -971,23 +1002,22 @@ class ProjectAnalysis:
 
     def _blocking(self, function: FunctionFacts) -> list[Finding]:
         facets = self._facets_of(function)
-        self._summarise([f.edge for f in facets if f.edge is not None])
+        self._summarise([edge for facet in facets for edge in facet.edges])
         found: list[Finding] = []
         module = function.module
         for site, facet in zip(function.calls, facets, strict=True):
-            if facet.rule is None and facet.edge is None:
+            if facet.rule is None and not facet.edges:
                 continue
             if site.guards and self._guarded(function, site):
                 continue
-            if facet.rule is not None and facet.key is not None:
-                if not module.silenced(site.line, facet.rule.code):
-                    found.append(self._finding(function, site, facet.rule, facet.key, [facet.key]))
-                continue
-            assert facet.edge is not None
-            for code, path in sorted(self._summaries[facet.edge].items()):
-                if not module.silenced(site.line, code):
-                    chain = [facet.edge.name, *path.chain]
-                    found.append(self._finding(function, site, path.rule, chain[-1], chain))
+            rule, key = facet.rule, facet.key
+            if rule is not None and key is not None and not module.silenced(site.line, rule.code):
+                found.append(self._finding(function, site, rule, key, [key]))
+            for edge in facet.edges:
+                for code, path in sorted(self._summaries[edge].items()):
+                    if not module.silenced(site.line, code):
+                        chain = [edge.name, *path.chain]
+                        found.append(self._finding(function, site, path.rule, chain[-1], chain))
         return found
 
     def _finding(
@@ -1031,9 +1061,10 @@ class ProjectAnalysis:
     def _edges(self, function: FunctionFacts) -> list[FunctionFacts]:
         facets = self._facets_of(function)
         return [
-            facet.edge
+            edge
             for site, facet in zip(function.calls, facets, strict=True)
-            if facet.edge is not None and not (site.guards and self._guarded(function, site))
+            if facet.edges and not (site.guards and self._guarded(function, site))
+            for edge in facet.edges
         ]
 
     def _summarise(self, roots: Iterable[FunctionFacts]) -> None:

@@ -652,6 +652,23 @@ ESCAPE_HATCHES: dict[str, int] = {
     "starlette.background.BackgroundTask": 0,
 }
 
+# Callers that call the function they are given right here, or later on the event loop:
+# name (`*.name`: a method of anything) → positions (or keywords) of that function.
+RUNS_GIVEN_FUNCTION: dict[str, tuple[int | str, ...]] = {
+    "map": (0,),
+    "filter": (0,),
+    "sorted": ("key",),
+    "min": ("key",),
+    "max": ("key",),
+    "functools.reduce": (0,),
+    "*.sort": ("key",),
+    "*.call_soon": (0,),
+    "*.call_soon_threadsafe": (0,),
+    "*.call_later": (1,),
+    "*.call_at": (1,),
+    "*.add_done_callback": (0,),
+}
+
 # Calls that return a lazy iterator: they block where it is iterated, not where it is made.
 LAZY_CALLS: frozenset[str] = frozenset(
     (*methods("pathlib.Path", "iterdir glob rglob"), "os.walk", "glob.iglob")

@@ -40,6 +40,7 @@ from migrator.blocking_rules import (
     NONBLOCKING_ARGUMENTS,
     NONBLOCKING_EXCEPTIONS,
     NONBLOCKING_KEYWORDS,
+    RUNS_GIVEN_FUNCTION,
 )
 
 Sym = tuple[Any, ...]
@@ -58,6 +59,7 @@ _NOQA = re.compile(
 _CODE = re.compile(r"[A-Z]+[0-9]+", re.IGNORECASE)
 _UNUSED_COROUTINE = re.compile(r"#\s*type:\s*ignore\[[^\]]*unused-coroutine")
 _UNAWAITED_CODES = frozenset(("BLK901", "BLK902"))
+_RUNNER_NAMES = frozenset(name.rpartition(".")[2] for name in RUNS_GIVEN_FUNCTION)
 _WRAPPER_TYPES = frozenset(
     ("Annotated", "Optional", "Final", "ClassVar", "Required", "NotRequired", "ReadOnly")
 )
@@ -85,6 +87,8 @@ class CallSite:
     # Arguments that are the caller's own parameters or nested functions, by position:
     # how a project function is recognised as a wrapper around an escape hatch.
     forwarded: tuple[tuple[int | str, str | FunctionFacts], ...] = ()
+    # Functions passed by name to a caller like `map` or `loop.call_soon`, by position.
+    passed: tuple[tuple[int | str, Sym], ...] = ()
 
 
 @dataclass(slots=True, eq=False)
@@ -622,6 +626,7 @@ class _Scanner:
             callee, node.lineno, node.col_offset, usage, parent, self.guards, self.nonblocking > 0
         )
         self.calls.append(site)
+        runner = _last_name(func) in _RUNNER_NAMES
         for position, argument in enumerate(node.args):
             if isinstance(argument, ast.Lambda):
                 self._lambda_inline(argument, (index, position))
@@ -633,6 +638,8 @@ class _Scanner:
                     self._forward(site, position, argument.id, sym)
                 elif _names_flag(argument):
                     site.nonblocking = True
+                if runner and isinstance(argument, ast.Name | ast.Attribute):
+                    site.passed = (*site.passed, (position, sym))
         class_sym: Sym = UNKNOWN_SYM
         for keyword in node.keywords:
             value = keyword.value
@@ -643,6 +650,8 @@ class _Scanner:
             name = keyword.arg
             if name and isinstance(value, ast.Name):
                 self._forward(site, name, value.id, sym)
+            if runner and name and isinstance(value, ast.Name | ast.Attribute):
+                site.passed = (*site.passed, (name, sym))
             if name == "class_":
                 class_sym = sym
             elif (

@@ -635,3 +635,18 @@ def test_assigning_super_is_not_a_call_to_track() -> None:
                 parent.__init__()
         """
     assert check(source) == []
+
+
+def test_functions_handed_to_callers_that_run_them_here_are_followed() -> None:
+    source = """
+        import asyncio, time
+        def slow(item):
+            time.sleep(1)
+            return item
+        async def handler(items):
+            list(map(slow, items))
+            sorted(items, key=slow)
+            asyncio.get_running_loop().call_soon(slow, 1)
+            await asyncio.to_thread(slow, 1)
+        """
+    assert lines(source) == [(7, "BLK401"), (8, "BLK401"), (9, "BLK401")]

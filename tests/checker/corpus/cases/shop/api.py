@@ -1,5 +1,6 @@
 """FastAPI routes: async handlers that block, directly or through the shop's helpers."""
 
+import asyncio
 import sqlite3
 import subprocess
 import time
@@ -54,6 +55,13 @@ async def rate(currency: str) -> float:
 @router.get("/ping")
 async def ping_pong() -> int:
     return pricing.ping(3)  # expect: BLK401
+
+
+@router.get("/rates")
+async def rates(currencies: list[str]) -> list[float]:
+    asyncio.get_running_loop().call_soon(pricing.backoff, 1)  # expect: BLK401
+    ordered = sorted(currencies, key=len)
+    return list(map(pricing.fetch_rate, ordered))  # expect: BLK101, BLK206
 
 
 @router.get("/report")
