@@ -1,0 +1,73 @@
+"""The reference app keeps the legacy contract: the same Schemathesis run that the legacy app
+passes (tests/legacy_app/test_contract.py), against this app in process (ASGI)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import schemathesis
+from fastapi import FastAPI
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
+from schemathesis.python.asgi import shutdown_lifespans
+
+import legacy_app
+from reference_app.db import init_db, make_engine
+from reference_app.main import create_app
+from reference_app.settings import Settings
+from tests.conftest import ACME
+
+SPEC = Path(legacy_app.__file__).parent / "openapi.yaml"
+
+schema = schemathesis.openapi.from_path(SPEC)
+schema.config.generation.update(max_examples=25, deterministic=True)
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+
+
+async def reseed(settings: Settings) -> None:
+    engine = make_engine(settings)
+    try:
+        await init_db(engine, with_seed=True, reset=True)
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def contract_app(reference_database_url: str) -> Iterator[FastAPI]:
+    """An app of its own: Schemathesis runs its lifespan on its own event loop thread."""
+    application = create_app(settings=Settings(database_url=reference_database_url))
+    yield application
+    shutdown_lifespans()  # close its pool before the scratch database is dropped
+
+
+@pytest.fixture
+def asgi_app(contract_app: FastAPI, settings: Settings) -> FastAPI:
+    """The app on freshly seeded data, with this operation's upstream and upload folder."""
+    asyncio.run(reseed(settings))
+    contract_app.state.settings = settings
+    return contract_app
+
+
+# Cases of one operation share a database, seeded when the operation starts: what they
+# create, change or delete stays, as it would against a running service.
+@schema.parametrize()
+@hypothesis_settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_reference_app_conforms(case: schemathesis.Case[Any], asgi_app: FastAPI) -> None:
+    response = case.call(app=asgi_app, headers=ACME)
+    case.validate_response(response, checks=CHECKS)
