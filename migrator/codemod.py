@@ -199,19 +199,29 @@ def decide_async(facts: ProjectFacts) -> None:
             "blocking-call checker is not available to prove a handler non-blocking"
         )
         return
-    analysis = analyze_paths([facts.src], relative_to=facts.src.parent)
-    for symbol, other_decorators in sorted(facts.views.items()):
-        module, _, qualname = symbol.partition(":")
-        file = facts.file_for_module(module)
-        if file is None:
-            continue
-        try:
-            found = analysis.blocking_calls(file.path, qualname)
-        except (UnknownFunctionError, LookupError):
-            continue
-        if found:
-            facts.blocking[symbol] = [finding.to_dict() for finding in found]
-        elif other_decorators == 0:
+    try:
+        analysis = analyze_paths([facts.src], relative_to=facts.src.parent)
+        decisions: dict[str, list[dict[str, object]]] = {}
+        for symbol in sorted(facts.views):
+            module, _, qualname = symbol.partition(":")
+            file = facts.file_for_module(module)
+            if file is None:
+                continue
+            try:
+                found = analysis.blocking_calls(file.path, qualname)
+            except (UnknownFunctionError, LookupError):
+                continue
+            decisions[symbol] = [finding.to_dict() for finding in found]
+    except Exception as error:  # the checker is another module: never let it stop a run
+        facts.checker_note = (
+            f"the blocking-call checker failed ({type(error).__name__}: {error}); every "
+            "handler is emitted as `def`"
+        )
+        return
+    for symbol, found_calls in decisions.items():
+        if found_calls:
+            facts.blocking[symbol] = found_calls
+        elif facts.views[symbol] == 0:
             facts.async_views.add(symbol)
 
 
