@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -201,9 +202,9 @@ def scan_module(
     scanner = _Scanner(module, body, module.symbols, [], imports)
     scanner.block(tree.body)
     done = [scanner]
-    queue = scanner.deferred
+    queue = deque(scanner.deferred)  # nested scopes, once the enclosing one is complete
     while queue:
-        nested = queue.pop(0).scan()
+        nested = queue.popleft().scan()
         done.append(nested)
         queue.extend(nested.deferred)
     for finished in done:
