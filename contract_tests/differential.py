@@ -4,6 +4,9 @@ For a request the contract allows, the two answers must be the same after normal
 (`contract_tests.normalise`): status, media type and charset, the headers clients read, body.
 For a request the contract forbids, the new app may instead answer any 4xx (the legacy
 status is recorded beside it), never a 5xx, and never a success the legacy app did not give.
+When the legacy app itself fails (5xx) there is no behaviour to keep: the pair is recorded,
+and the conformance checks alone judge the new app's answer (a 5xx from both is an
+inherited `not_a_server_error`).
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ class Verdict(enum.StrEnum):
     SAME = "same"
     # Different, and allowed: a request the contract forbids, refused by the new app with a 4xx.
     REFUSED_DIFFERENTLY = "refused differently"
+    # Different, and nothing to keep: the legacy app answered 5xx.
+    LEGACY_FAILED = "legacy failed"
     MISMATCH = "mismatch"
 
 
@@ -56,6 +61,9 @@ def compare(legacy: Exchange, new: Exchange, *, forbidden: bool) -> Comparison:
     if not differences:
         return Comparison(Verdict.SAME, (), legacy, new)
     new_status = new.response.status
+    if legacy.response.status >= 500:
+        note = f"the legacy app failed: legacy {legacy.response.status}, new {new_status}"
+        return Comparison(Verdict.LEGACY_FAILED, (note,), legacy, new)
     if new_status >= 500:
         differences.insert(0, f"the new app failed with {new_status}")
         return Comparison(Verdict.MISMATCH, tuple(differences), legacy, new)

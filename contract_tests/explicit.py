@@ -10,7 +10,10 @@ Each family is derived from the contract's paths, sent to both apps and compared
 - missing auth and an unknown token, on every secured operation;
 - negative id: `-1` in every integer path parameter;
 - id sweep: every operation with integer path parameters, for ids 1..N (the seeded range),
-  which is where one tenant would reach another tenant's rows.
+  which is where one tenant would reach another tenant's rows;
+- links round trip: every operation with links, sent a minimal request (ids 1, `{}` or a
+  small file), then each GET its links lead to, built from each app's own answer (an
+  upload, then its download).
 
 Both apps are reset before each family and after any mismatch.
 """
@@ -19,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from contract_tests.apps import AppUnderTest
@@ -27,7 +30,7 @@ from contract_tests.differential import Verdict, compare
 from contract_tests.openapi_diff import HTTP_METHODS, resolve_refs, type_set
 from contract_tests.results import Finding, OperationResult, Suite
 from contract_tests.runner import blocking_rows, reset
-from contract_tests.transport import RawRequest, send, with_headers
+from contract_tests.transport import Exchange, RawRequest, send, with_headers
 
 DEFAULT_SWEEP = range(1, 11)
 _BOUNDARY = "contract-tests-boundary"
@@ -42,9 +45,12 @@ _NOT_DECLARED_ORDER = ("put", "delete", "patch", "post", "get")
 
 @dataclass(frozen=True)
 class ExplicitCase:
+    """A request, and optionally the request to send next, built from the first answer."""
+
     family: str
     request: RawRequest
     authenticated: bool = True
+    then: Callable[[Exchange], RawRequest | None] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -111,8 +117,14 @@ def build_cases(
     ops = _operations(resolve_refs(document))
     families: dict[str, list[ExplicitCase]] = {}
 
-    def add(family: str, request: RawRequest, *, authenticated: bool = True) -> None:
-        families.setdefault(family, []).append(ExplicitCase(family, request, authenticated))
+    def add(
+        family: str,
+        request: RawRequest,
+        *,
+        authenticated: bool = True,
+        then: Callable[[Exchange], RawRequest | None] | None = None,
+    ) -> None:
+        families.setdefault(family, []).append(ExplicitCase(family, request, authenticated, then))
 
     gets = [op for op in ops if op.method == "get"]
     for op in gets:
@@ -165,12 +177,51 @@ def build_cases(
             for value in sweep:
                 ids = {name: str(value) for name in int_params}
                 add("id sweep", RawRequest(op.method.upper(), _fill(op, ids), headers, body))
+    by_id = {op.definition.get("operationId"): op for op in ops}
+    for op in ops:
+        for status, response in (op.definition.get("responses") or {}).items():
+            for link in ((response or {}).get("links") or {}).values():
+                linked = by_id.get(link.get("operationId"))
+                if linked is None or linked.method != "get" or not str(status).isdigit():
+                    continue
+                headers, body = _body_for(op)
+                first = RawRequest(op.method.upper(), _fill(op), headers, body)
+                follow = _link_follower(op, linked, int(status), link.get("parameters") or {})
+                add("links round trip", first, then=follow)
     # Safe reads before writes, so a sweep's DELETE does not hide what a GET would show.
     order = {"GET": 0, "HEAD": 0, "OPTIONS": 0, "PATCH": 1, "POST": 2, "PUT": 2, "DELETE": 3}
     families["id sweep"] = sorted(
         families.get("id sweep", []), key=lambda c: order.get(c.request.method, 2)
     )
     return families
+
+
+def _link_follower(
+    source: _Operation, target: _Operation, status: int, parameters: Mapping[str, str]
+) -> Callable[[Exchange], RawRequest | None]:
+    """Build the link's GET from an app's answer to the source request (None: no link)."""
+    source_values = {
+        p["name"]: "1" if _is_integer(p) else "missing.txt" for p in source.path_params()
+    }
+
+    def follow(exchange: Exchange) -> RawRequest | None:
+        if exchange.response.status != status:
+            return None
+        values: dict[str, str] = {}
+        for name, expression in parameters.items():
+            if expression.startswith("$request.path."):
+                values[name] = source_values.get(expression.removeprefix("$request.path."), "")
+            elif expression.startswith("$response.body#/"):
+                try:
+                    node: Any = exchange.response.json()
+                    for part in expression.removeprefix("$response.body#/").split("/"):
+                        node = node[int(part)] if isinstance(node, list) else node[part]
+                except (ValueError, KeyError, IndexError, TypeError):
+                    return None
+                values[name] = str(node)
+        return RawRequest("GET", _fill(target, values))
+
+    return follow
 
 
 def run_explicit(
@@ -219,5 +270,24 @@ def _case_findings(
     comparison = compare(legacy_exchange, new_exchange, forbidden=False)
     if comparison.verdict is Verdict.MISMATCH:
         title = f"{comparison.summary}: {request.method} {request.target}"
+        yield Finding("explicit", title, comparison.describe())
+        reset(legacy, new)
+        return
+    if case.then is None:
+        return
+    legacy_next, new_next = case.then(legacy_exchange), case.then(new_exchange)
+    if legacy_next is None or new_next is None:
+        return
+    extra = headers if case.authenticated else {}
+    comparison = compare(
+        send(legacy, with_headers(legacy_next, extra)),
+        send(new, with_headers(new_next, extra)),
+        forbidden=False,
+    )
+    if comparison.verdict is Verdict.MISMATCH:
+        title = (
+            f"{comparison.summary}: {request.method} {request.target}, "
+            f"then {new_next.method} {new_next.target}"
+        )
         yield Finding("explicit", title, comparison.describe())
         reset(legacy, new)

@@ -70,6 +70,14 @@ def _print_notes(report: ContractReport, console: Console) -> None:
                 f"{old} → {new} x{n}" for (old, new), n in sorted(row.refused_differently.items())
             )
             console.print(f"  {row.operation}: {pairs}")
+    legacy_failed = [row for row in report.rows if row.legacy_failed]
+    if legacy_failed:
+        console.print("requests the legacy app failed on (5xx; legacy → new):")
+        for row in legacy_failed:
+            pairs = ", ".join(
+                f"{old} → {new} x{n}" for (old, new), n in sorted(row.legacy_failed.items())
+            )
+            console.print(f"  {row.suite} {row.operation}: {pairs}")
     noted = [row for row in report.rows if row.notes]
     if noted:
         console.print("notes (reported, not failures):")

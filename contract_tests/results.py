@@ -47,6 +47,8 @@ class OperationResult:
     inherited_by_check: Counter[str] = field(default_factory=Counter)
     # Forbidden requests the new app refused with another 4xx: (legacy status, new status) → count.
     refused_differently: Counter[tuple[int, int]] = field(default_factory=Counter)
+    # Requests the legacy app failed (5xx) on: (legacy status, new status) → count.
+    legacy_failed: Counter[tuple[int, int]] = field(default_factory=Counter)
     error: str | None = None  # the run of this row itself broke (schema error, crash)
     notes: list[str] = field(default_factory=list)  # reported, not failures (warm-up blocking)
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from contract_tests import cases, conformance
 from contract_tests.apps import AppUnderTest
 from contract_tests.blocking_watch import BlockingWatch, recurring
-from contract_tests.differential import Verdict, compare
+from contract_tests.differential import Comparison, Verdict, compare
 from contract_tests.results import Finding, OperationResult, Suite
 from contract_tests.transport import (
     WSGI_BASE_URL,
@@ -99,9 +99,8 @@ def run_generated(
             )
             findings.append(Finding("differential", title, comparison.describe()))
             reset(legacy, new)
-        elif comparison.verdict is Verdict.REFUSED_DIFFERENTLY:
-            key = (legacy_answer.exchange.response.status, new_answer.exchange.response.status)
-            differential_row.refused_differently[key] += 1
+        else:
+            record_verdict(differential_row, comparison)
         differential_row.record_case(findings)
 
     reset(legacy, new)
@@ -114,6 +113,15 @@ def run_generated(
         rows.append(differential_row)
     rows.extend(blocking_rows(new, label))
     return rows
+
+
+def record_verdict(row: OperationResult, comparison: Comparison) -> None:
+    """Keep the legacy status beside the new one when the answers differ but may."""
+    key = (comparison.legacy.response.status, comparison.new.response.status)
+    if comparison.verdict is Verdict.REFUSED_DIFFERENTLY:
+        row.refused_differently[key] += 1
+    elif comparison.verdict is Verdict.LEGACY_FAILED:
+        row.legacy_failed[key] += 1
 
 
 def _conformance(

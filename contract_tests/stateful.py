@@ -19,7 +19,14 @@ from contract_tests import conformance
 from contract_tests.apps import AppUnderTest
 from contract_tests.differential import Verdict, compare
 from contract_tests.results import Finding, OperationResult, Suite
-from contract_tests.runner import Answer, RunOptions, blocking_rows, call, reset
+from contract_tests.runner import (
+    Answer,
+    RunOptions,
+    blocking_rows,
+    call,
+    record_verdict,
+    reset,
+)
 
 if TYPE_CHECKING:
     from schemathesis.core.transport import Response
@@ -111,6 +118,7 @@ def run_stateful(
                 return
             forbidden = case.meta is not None and case.meta.generation.mode.is_negative
             comparison = compare(legacy_answer.exchange, new_answer.exchange, forbidden=forbidden)
+            record_verdict(rows[case.operation.label], comparison)
             if comparison.verdict is Verdict.MISMATCH:
                 steps_so_far = self._history(case)
                 title = f"{comparison.summary}: {steps_so_far}"

@@ -66,3 +66,12 @@ def test_a_mismatch_prints_both_requests_both_responses_and_a_body_diff() -> Non
         '+  "id": 4',
     ):
         assert part in text, part
+
+
+def test_when_the_legacy_app_fails_there_is_nothing_to_keep() -> None:
+    result = compare(
+        answer(500, {"error": "boom"}), answer(400, {"error": "name"}), forbidden=False
+    )
+    assert result.verdict is Verdict.LEGACY_FAILED
+    assert result.ok
+    assert result.summary == "the legacy app failed: legacy 500, new 400"
