@@ -98,6 +98,7 @@ class FileError:
     col: int | None = None
 
     def to_dict(self) -> dict[str, object]:
+        """The JSON shape of `errors` in `migrate check --format json`."""
         return {"file": self.file, "line": self.line, "col": self.col, "message": self.message}
 
 

@@ -51,6 +51,7 @@ class CheckConfig:
     source: Path | None = None
 
     def enabled(self, code: str) -> bool:
+        """Whether findings of `code` are reported."""
         selected = max((len(p) for p in self.select if code.startswith(p)), default=-1)
         if not self.select:
             selected = 0

@@ -36,6 +36,7 @@ def finding_line(finding: Finding) -> str:
 
 
 def error_line(error: FileError) -> str:
+    """`path:line:col: error: message` for a file that could not be checked."""
     place = error.file
     if error.line is not None:
         place += f":{error.line}" + (f":{error.col}" if error.col is not None else "")

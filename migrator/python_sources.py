@@ -75,6 +75,7 @@ def read_source(path: Path) -> str:
 
 
 def decode_source(data: bytes) -> str:
+    """Bytes of a Python file as text; `SourceError` says why when they cannot be."""
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
     encoding = "utf-8"
