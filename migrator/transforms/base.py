@@ -58,6 +58,8 @@ for _short, _names in {
     "HTTPException": ["werkzeug.exceptions.HTTPException", "werkzeug.HTTPException"],
     "render_template": ["flask.render_template", "flask.templating.render_template"],
     "url_for": ["flask.url_for", "flask.helpers.url_for"],
+    "flash": ["flask.flash", "flask.helpers.flash"],
+    "render_template_string": ["flask.render_template_string"],
 }.items():
     for _name in _names:
         FLASK_API[_name] = _short

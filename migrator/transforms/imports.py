@@ -31,7 +31,7 @@ RULE_FOR_MOVE = {
     "HTTPException": Rule.ABORT,
     "Response": Rule.RESPONSE,
 }
-NOT_CONVERTED = {"session", "render_template", "url_for"}
+NOT_CONVERTED = {"session", "render_template", "url_for", "flash", "render_template_string"}
 
 
 def _module_node(dotted: str) -> cst.Attribute | cst.Name:
@@ -155,6 +155,25 @@ class ImportsConcern(Concern):
             if short is not None:
                 self._note_unsupported(short)
         return updated_node
+
+    def visit_Call(self, node: cst.Call) -> None:
+        """A view calling a project helper that reads the global request, or that uses what
+        is not converted yet (`render_template`...), is marked review / unsupported."""
+        view = self.state.view
+        if view is None:
+            return
+        symbol = self.state.symbol_of(node.func)
+        if symbol is None or symbol == view.symbol:
+            return
+        helper = symbol.partition(":")[2]
+        for name in self.state.facts.unconverted_users.get(symbol, [])[:1]:
+            note = f"calls {helper}, which uses {name} (not converted yet)"
+            if note not in view.unsupported:
+                view.unsupported.append(note)
+        for name in self.state.facts.global_readers.get(symbol, [])[:1]:
+            note = f"calls {helper}, which reads the global {name} through flask_compat"
+            if note not in view.review:
+                view.review.append(note)
 
     def _note_sync(self, short: str) -> None:
         view = self.state.view
