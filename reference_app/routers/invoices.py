@@ -464,7 +464,12 @@ async def download_attachment(
     path = attachments.path_inside(folder, name)
     if path is None or not await attachments.is_file(path):
         raise HTTPException(404)
-    return FileResponse(path, media_type=attachments.guess_media_type(name))
+    # As send_from_directory: inline, named (stored names are plain ASCII tokens).
+    return FileResponse(
+        path,
+        media_type=attachments.guess_media_type(name),
+        headers={"Content-Disposition": f"inline; filename={name}"},
+    )
 
 
 add_options_routes(router)

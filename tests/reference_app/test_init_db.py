@@ -10,8 +10,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import MetaData, create_engine, func, select
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.schema import CreateIndex, CreateTable
 
 import legacy_app.db
@@ -91,8 +90,9 @@ def ddl(metadata: MetaData, dialect: Dialect) -> list[str]:
     return statements
 
 
-@pytest.mark.parametrize("dialect", [sqlite.dialect(), postgresql.dialect()], ids=["sqlite", "pg"])
-def test_same_ddl_as_the_legacy_schema(dialect: Dialect) -> None:
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql+psycopg"])
+def test_same_ddl_as_the_legacy_schema(backend: str) -> None:
+    dialect = make_url(f"{backend}://").get_dialect()()
     legacy = ddl(legacy_app.models.Base.metadata, dialect)
     reference = ddl(reference_app.models.Base.metadata, dialect)
     assert reference == legacy

@@ -39,7 +39,8 @@ def add_invoices(url: str, start: int, count: int) -> None:
                         " status, created_at)"
                         " SELECT 1, 1 + n % 3, 'BULK-' || lpad(n::text, 7, '0'),"
                         " (n % 100000) / 100.0 + 1, 'EUR', 'draft', '2024-03-01T00:00:00+00:00'"
-                        " FROM generate_series(CAST(:first AS integer), CAST(:last AS integer)) AS n"
+                        " FROM generate_series(CAST(:first AS integer), CAST(:last AS integer))"
+                        " AS n"
                     ),
                     {"first": start, "last": start + count - 1},
                 )
