@@ -5,12 +5,12 @@ raised by body validation. Headers an exception carries (Allow, WWW-Authenticate
 from __future__ import annotations
 
 import http
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, WithJsonSchema
 from starlette.exceptions import HTTPException
 
 from reference_app import http_compat
@@ -35,7 +35,10 @@ class ErrorBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     error: str
-    field: str | None = None
+    field: Annotated[
+        str | None,
+        WithJsonSchema({"type": "string", "description": "The offending field, on 400s."}),
+    ] = None
 
 
 def message_for(exc: HTTPException) -> str:

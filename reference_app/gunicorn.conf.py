@@ -24,6 +24,9 @@ keepalive = int(os.environ.get("KEEPALIVE", "5"))
 # The app writes one JSON line per request itself; gunicorn's access log would repeat it.
 accesslog = None
 errorlog = "-"
+# gunicorn 25+ opens a control socket at one fixed path per user; several instances on a host
+# (tests, benchmarks) would fight over it, and a container does not need it.
+control_socket_disable = True
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 
 

@@ -7,12 +7,15 @@ log line, the metrics and the `X-Request-ID` echo never miss one.
 
 from __future__ import annotations
 
+import atexit
 import json
 import logging
 import os
+import queue
 import sys
 import time
 import uuid
+from logging.handlers import QueueHandler, QueueListener
 from typing import Any
 
 import structlog
@@ -42,7 +45,11 @@ METRICS_CONTENT_TYPE = CONTENT_TYPE_LATEST
 
 
 def configure_logging(level: str = "INFO") -> None:
-    """structlog → the `reference_app` stdlib logger → one JSON object per line on stdout."""
+    """structlog → the `reference_app` stdlib logger → one JSON object per line on stdout.
+
+    Records go through a queue to a writer thread, so a slow stdout (a full pipe, a
+    struggling log shipper) never blocks the event loop.
+    """
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
@@ -59,11 +66,18 @@ def configure_logging(level: str = "INFO") -> None:
     logger = logging.getLogger(LOGGER_NAME)
     logger.setLevel(level.upper())
     logger.propagate = False
-    if not any(getattr(h, "_reference_app", False) for h in logger.handlers):
-        handler = logging.StreamHandler(sys.stdout)
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        handler._reference_app = True  # type: ignore[attr-defined]
-        logger.addHandler(handler)
+    global _writer
+    if _writer is None:
+        records: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
+        stdout = logging.StreamHandler(sys.stdout)
+        stdout.setFormatter(logging.Formatter("%(message)s"))
+        _writer = QueueListener(records, stdout)
+        _writer.start()
+        atexit.register(_writer.stop)
+        logger.addHandler(QueueHandler(records))
+
+
+_writer: QueueListener | None = None
 
 
 def get_logger(name: str) -> Any:
