@@ -233,7 +233,7 @@ def _run(args: argparse.Namespace) -> int:
         shown = args.screenshot_endpoints.split(",")
         figure = args.out / "figure.html"
         figure.write_text(bench_report.render_figure_html(results, shown))
-        screenshot(figure, args.screenshot, height=95 + 320 * len(shown))
+        screenshot(figure, args.screenshot, height=140 + 330 * len(shown))
         written.append(args.screenshot)
     for path in [args.out / "results.json", *written]:
         print(path)

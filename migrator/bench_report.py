@@ -423,9 +423,12 @@ def svg_chart(title: str, series: Sequence[Series], concurrencies: Sequence[int]
         name = html.escape(s.name)
         parts.append(f'<path class="series" d="{d}" stroke="{s.colour}" data-service="{name}"/>')
         for (x, y), (c, v) in zip(points, sorted(s.points), strict=True):
+            # A zero on a log axis sits on the floor, hollow: nothing was answered.
+            fill = "#fff" if log and v <= 0 else s.colour
+            label = f"{v:,.2f}" if v > 0 or not log else "0 (no answers)"
             parts.append(
-                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{s.colour}">'
-                f"<title>{html.escape(s.name)} c={c}: {v:,.2f}</title></circle>"
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{fill}" stroke="{s.colour}">'
+                f"<title>{html.escape(s.name)} c={c}: {label}</title></circle>"
             )
     parts.append(
         f'<rect class="frame" x="{_LEFT}" y="{_TOP}" width="{plot_w}" height="{plot_h}"/></svg>'
@@ -508,11 +511,16 @@ def _endpoint_section(
         ("p50 latency (ms)", "p50_ms"),
         ("p99 latency (ms)", "p99_ms"),
     ):
+        # A run that answered nothing has no latency to draw.
         series = [
             Series(
                 name,
                 colours[name],
-                [(r.concurrency, float(getattr(r, metric))) for r in runs if r.service == name],
+                [
+                    (r.concurrency, float(getattr(r, metric)))
+                    for r in runs
+                    if r.service == name and (metric == "rps" or r.rps > 0)
+                ],
             )
             for name in shown
         ]

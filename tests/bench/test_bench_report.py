@@ -131,3 +131,18 @@ def test_figure_page_has_only_the_charts_asked_for(results: BenchResults) -> Non
     assert "<table>" not in page
     with pytest.raises(ValueError, match="nope"):
         bench_report.render_figure_html(results, ["nope"])
+
+
+def test_a_run_that_answered_nothing_is_a_hollow_point_not_a_latency(
+    results: BenchResults,
+) -> None:
+    stuck = results.find("legacy", "send", 256)
+    assert stuck is not None
+    results.runs[results.runs.index(stuck)] = type(stuck)(
+        **{**stuck.__dict__, "rps": 0.0, "p50_ms": 0.0, "p99_ms": 0.0}
+    )
+    page = bench_report.render_figure_html(results, ["send"])
+    throughput, p50, _ = page.split('<svg class="chart"')[1:]
+    # req/s spans a log axis (10 to 800): the zero sits on its floor, hollow.
+    assert 'fill="#fff"' in throughput and "0 (no answers)" in throughput
+    assert p50.count("<circle") == 5  # legacy's c=256 has no latency to show
