@@ -221,7 +221,7 @@ def decide_async(facts: ProjectFacts) -> None:
     for symbol, found_calls in decisions.items():
         if found_calls:
             facts.blocking[symbol] = found_calls
-        elif facts.views[symbol] == 0:
+        elif facts.views[symbol] == 0 and symbol not in facts.called:
             facts.async_views.add(symbol)
 
 

@@ -134,6 +134,7 @@ class ProjectFacts:
     apps: list[str] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)
     views: dict[str, int] = field(default_factory=dict)  # view symbol → non-route decorators
+    called: set[str] = field(default_factory=set)  # project functions some code calls
     factories: dict[str, ObjectKind] = field(default_factory=dict)  # function → what it returns
     async_views: set[str] = field(default_factory=set)
     blocking: dict[str, list[dict[str, object]]] = field(default_factory=dict)
@@ -369,6 +370,7 @@ class _Scanner(ast.NodeVisitor):
         self.file = file
         self.scan = _ModuleScan(file)
         self.scopes: list[_Scope] = [_Scope("")]
+        self.fallback_depth = 0
 
     # names ----------------------------------------------------------------------------
 
@@ -412,7 +414,20 @@ class _Scanner(ast.NodeVisitor):
         return None
 
     def _bind(self, name: str, target: str) -> None:
-        self.scopes[-1].bindings[name] = target
+        bindings = self.scopes[-1].bindings
+        if self.fallback_depth and name in bindings:
+            return  # `try: from werkzeug import X / except ImportError: from ... import X`
+        bindings[name] = target
+
+    def visit_Try(self, node: ast.Try) -> None:
+        for statement in node.body:
+            self.visit(statement)
+        self.fallback_depth += 1
+        for handler in node.handlers:
+            self.visit(handler)
+        self.fallback_depth -= 1
+        for statement in [*node.orelse, *node.finalbody]:
+            self.visit(statement)
 
     # statements ------------------------------------------------------------------------
 
@@ -439,7 +454,9 @@ class _Scanner(ast.NodeVisitor):
                 continue
             target = f"{base}.{alias.name}" if base else alias.name
             self._bind(alias.asname or alias.name, target)
-            if len(self.scopes) == 1:
+            if len(self.scopes) == 1 and not (
+                self.fallback_depth and (alias.asname or alias.name) in self.scan.imports
+            ):
                 self.scan.imports[alias.asname or alias.name] = target
 
     def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
@@ -889,6 +906,13 @@ def _find_global_readers(facts: ProjectFacts, scans: list[_ModuleScan]) -> None:
                 callee = _local_symbol(facts, call.func, scan.file.module)
                 if ":" in callee:
                     calls.setdefault(f"{scan.file.module}:{call.scope}", set()).add(callee)
+    facts.called = {callee for callees in calls.values() for callee in callees}
+    facts.called |= {
+        _local_symbol(facts, call.func, scan.file.module)
+        for scan in scans
+        for call in scan.calls
+        if not call.scope and call.func
+    }
     facts.global_readers = _closure(
         {f: n for scan in scans for f, n in scan.reads_globals.items()}, calls, views
     )

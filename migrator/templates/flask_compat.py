@@ -375,6 +375,27 @@ def _as_utc(value: dt.date) -> dt.datetime:
     return value.astimezone(dt.UTC)
 
 
+class WerkzeugHeaders(MutableHeaders):
+    """Response headers with werkzeug's method names (`add`, `get_all`, `set`, `extend`)."""
+
+    def add(self, key: str, value: Any) -> None:
+        self.append(key, str(value))
+
+    def get_all(self, key: str) -> list[str]:
+        return self.getlist(key)
+
+    def set(self, key: str, value: Any) -> None:
+        self[key] = str(value)
+
+    def extend(self, items: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> None:
+        pairs = items.items() if isinstance(items, Mapping) else items
+        for key, value in pairs:
+            self.append(key, str(value))
+
+    def to_wsgi_list(self) -> list[tuple[str, str]]:
+        return list(self.items())
+
+
 class WerkzeugResponseAPI:
     """The werkzeug accessors legacy code reads and mutates (`data`, `status`, `mimetype`)."""
 
@@ -383,8 +404,8 @@ class WerkzeugResponseAPI:
     raw_headers: list[tuple[bytes, bytes]]
 
     @property
-    def headers(self) -> MutableHeaders:
-        return MutableHeaders(raw=self.raw_headers)
+    def headers(self) -> WerkzeugHeaders:
+        return WerkzeugHeaders(raw=self.raw_headers)
 
     @headers.setter
     def headers(self, value: Mapping[str, str]) -> None:

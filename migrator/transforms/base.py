@@ -49,6 +49,7 @@ for _short, _names in {
         "werkzeug.Response",
         "werkzeug.wrappers.Response",
         "werkzeug.wrappers.response.Response",
+        "werkzeug.wrappers.BaseResponse",
     ],
     "redirect": ["flask.redirect", "flask.helpers.redirect", "werkzeug.utils.redirect"],
     "send_file": ["flask.send_file", "flask.helpers.send_file"],

@@ -233,6 +233,10 @@ class RouteConcern(Concern):
             note = f"stays def: calls {finding['call']}{via}"
             if note not in info.notes:
                 info.notes.append(note)
+        if info.symbol in self.state.facts.called and not self.state.facts.blocking.get(
+            info.symbol
+        ):
+            info.notes.append("stays def: other project code calls it as a plain function")
         if info.symbol not in self.state.facts.async_views:
             return node
         if info.sync_reasons:
