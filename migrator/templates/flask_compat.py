@@ -762,18 +762,17 @@ class FileStorage:
 # --- the request as Flask code sees it -----------------------------------------------------
 
 
-class MultiDict(Mapping[str, Any]):
-    """werkzeug's MultiDict API over (key, value) pairs: `get(type=)`, `getlist`, 400 on `[]`."""
+class MultiDict(dict[str, Any]):
+    """werkzeug's MultiDict: a dict of lists underneath (as `json.dumps` and `dict()` see it),
+    with `get(type=)`, `getlist`, first values from `[]`, and 400 for a missing key."""
 
     def __init__(self, pairs: Iterable[tuple[str, Any]] = ()) -> None:
-        self._pairs = list(pairs)
-
-    def _key(self, key: str) -> str:
-        return key
+        super().__init__()
+        for key, value in pairs:
+            dict.setdefault(self, key, []).append(value)
 
     def getlist(self, key: str, type: Callable[[Any], Any] | None = None) -> list[Any]:
-        wanted = self._key(key)
-        values = [v for k, v in self._pairs if self._key(k) == wanted]
+        values: list[Any] = list(dict.get(self, key, []))
         if type is None:
             return values
         converted = []
@@ -783,7 +782,7 @@ class MultiDict(Mapping[str, Any]):
         return converted
 
     def get(self, key: str, default: Any = None, type: Callable[[Any], Any] | None = None) -> Any:
-        values = self.getlist(key)
+        values = dict.get(self, key)
         if not values:
             return default
         if type is None:
@@ -794,47 +793,58 @@ class MultiDict(Mapping[str, Any]):
             return default
 
     def __getitem__(self, key: str) -> Any:
-        values = self.getlist(key)
+        values = dict.get(self, key)
         if not values:
             raise BadRequestKeyError(key)
         return values[0]
 
-    def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and any(self._key(k) == self._key(key) for k, _ in self._pairs)
-
-    def __iter__(self) -> Iterator[str]:
-        seen: dict[str, None] = {}
-        for key, _ in self._pairs:
-            seen.setdefault(key, None)
-        return iter(seen)
-
-    def __len__(self) -> int:
-        return len(set(self))
-
     def items(self, multi: bool = False) -> Any:
         if multi:
-            return list(self._pairs)
-        return [(key, self[key]) for key in self]
+            return [(key, value) for key, values in dict.items(self) for value in values]
+        return [(key, values[0]) for key, values in dict.items(self)]
+
+    def values(self) -> Any:
+        return [values[0] for values in dict.values(self)]
 
     def lists(self) -> list[tuple[str, list[Any]]]:
-        return [(key, self.getlist(key)) for key in self]
+        return [(key, list(values)) for key, values in dict.items(self)]
 
     def to_dict(self, flat: bool = True) -> dict[str, Any]:
         if flat:
-            return {key: self[key] for key in self}
+            return {key: values[0] for key, values in dict.items(self)}
         return dict(self.lists())
 
 
-class Headers(MultiDict):
-    """Request headers: case-insensitive, werkzeug's `get(type=)`."""
+class Headers(Mapping[str, str]):
+    """Request headers: case-insensitive, werkzeug's `get(type=)`, 400 for a missing one."""
 
-    def _key(self, key: str) -> str:
-        return key.lower()
+    def __init__(self, pairs: Iterable[tuple[str, str]] = ()) -> None:
+        self._pairs = list(pairs)
+
+    def getlist(self, key: str, type: Callable[[Any], Any] | None = None) -> list[Any]:
+        values = [v for k, v in self._pairs if k.lower() == key.lower()]
+        return MultiDict((key, v) for v in values).getlist(key, type)
+
+    def get(self, key: str, default: Any = None, type: Callable[[Any], Any] | None = None) -> Any:
+        values = self.getlist(key)
+        return MultiDict((key, v) for v in values).get(key, default, type)
+
+    def __getitem__(self, key: str) -> str:
+        values = self.getlist(key)
+        if not values:
+            raise BadRequestKeyError(key)
+        return str(values[0])
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and any(k.lower() == key.lower() for k, _ in self._pairs)
 
     def __iter__(self) -> Iterator[str]:
         return iter([key for key, _ in self._pairs])
 
-    def items(self, multi: bool = False) -> Any:
+    def __len__(self) -> int:
+        return len(self._pairs)
+
+    def items(self) -> Any:
         return list(self._pairs)
 
 
