@@ -14,19 +14,25 @@ from fastapi.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 CHUNK_SIZE = 64 * 1024
+# Longest name a file system (and the filename column) takes.
+MAX_NAME_LENGTH = 255
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
+# The type tables are read from /etc/mime.types on first use: read them now, not in a request.
+mimetypes.init()
 
 
 def secure_filename(filename: str) -> str:
     """werkzeug's `secure_filename` (POSIX): ASCII letters, digits and `._-` only.
 
     Separators and whitespace become `_`, other characters are dropped, and surrounding
-    `._` are stripped, so `../../x y.txt` becomes `x_y.txt`. May return "".
+    `._` are stripped, so `../../x y.txt` becomes `x_y.txt`. May return "" (also, unlike
+    werkzeug, for a name too long to store, which made the legacy service fail with a 500).
     """
     filename = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode("ascii")
     filename = filename.replace("/", " ")
     filename = "_".join(filename.split())
-    return _UNSAFE.sub("", filename).strip("._")
+    filename = _UNSAFE.sub("", filename).strip("._")
+    return filename if len(filename) <= MAX_NAME_LENGTH else ""
 
 
 def invoice_folder(root: Path, tenant_id: int, invoice_id: int) -> Path:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import sys
 from collections.abc import Iterable
 from urllib.parse import parse_qsl, quote, urlencode
 
@@ -27,9 +28,14 @@ METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
 class DigitsConvertor(Convertor[int]):
-    """werkzeug's `int` converter: `\\d+` (any Unicode digits), unsigned, no `+`, `-` or `.`."""
+    """werkzeug's `int` converter: `\\d+` (any Unicode digits), unsigned, no `+`, `-` or `.`.
 
-    regex = r"\d+"
+    Digits Python will not turn into an int (over `sys.get_int_max_str_digits()`) do not
+    match, so they are a plain 404 as in werkzeug, never an error.
+    """
+
+    _limit = sys.get_int_max_str_digits()
+    regex = rf"\d{{1,{_limit}}}" if _limit else r"\d+"
 
     def convert(self, value: str) -> int:
         return int(value)

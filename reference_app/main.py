@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.engine import make_url
 
 from reference_app import http_compat
@@ -37,7 +38,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     await ensure_sqlite_folder(settings.sqlalchemy_url)
     engine = make_engine(settings)
     app.state.metrics.watch_pool(engine)
-    http_client = make_client(settings.upstream_timeout)
+    # Building the client's TLS context reads the CA bundle from disk: off the event loop.
+    http_client = await run_in_threadpool(make_client, settings.upstream_timeout)
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.http_client = http_client

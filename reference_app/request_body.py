@@ -83,7 +83,7 @@ async def get_json(request: Request, *, limit: int, silent: bool = False) -> Any
     body = await read_body(request, limit)
     try:
         return json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # nested too deep: unparsable too (Flask gave a 500)
         if silent:
             return None
         raise HTTPException(400) from None

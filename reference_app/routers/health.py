@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
+from fastapi.concurrency import run_in_threadpool
 
 from reference_app.db import ping
 from reference_app.deps import EngineDep, SettingsDep
@@ -40,7 +41,8 @@ async def ready(response: Response, engine: EngineDep, settings: SettingsDep) ->
 @router.get("/metrics", include_in_schema=False, response_class=Response)
 async def metrics(request: Request) -> Response:
     registry: Metrics = request.app.state.metrics
-    return Response(registry.exposition(), media_type=METRICS_CONTENT_TYPE)
+    # With several workers the values are files on disk: read them in a worker thread.
+    return Response(await run_in_threadpool(registry.exposition), media_type=METRICS_CONTENT_TYPE)
 
 
 add_options_routes(router)

@@ -307,6 +307,8 @@ async def test_deleting_a_draft_removes_its_files(client: httpx.AsyncClient, upl
         ("i contain cool \u00fcml\u00e4uts.txt", "i_contain_cool_umlauts.txt"),
         ("...", ""),
         ("a\x00b.txt", "ab.txt"),
+        ("x" * 251 + ".txt", "x" * 251 + ".txt"),
+        ("x" * 252 + ".txt", ""),  # too long to store: unusable
     ],
 )
 def test_secure_filename_is_werkzeugs(raw: str, safe: str) -> None:

@@ -304,7 +304,11 @@ CASES: dict[str, list[Call]] = {
         Call("GET", "/invoices/1/attachments/"),
     ],
     # (Unicode digits, also served like werkzeug, cannot pass httpx's WSGI transport.)
-    "int converter": [Call("GET", "/clients/007"), Call("GET", "/clients/+1")],
+    "int converter": [
+        Call("GET", "/clients/007"),
+        Call("GET", "/clients/+1"),
+        Call("GET", "/invoices/" + "9" * 5000),
+    ],
     "merged slashes": [
         Call("GET", "/clients//1?x=1"),
         Call("POST", "/clients//1"),
