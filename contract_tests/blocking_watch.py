@@ -6,12 +6,14 @@ threshold (50 ms by default); asyncio then logs every callback that held the loo
 The watch catches those log records and names the request that was being served: the one
 whose task ran the callback, or else the last one started (the tests send one at a time).
 
-Wall-clock time on a shared machine is noisy, so three kinds of slow callback are notes,
-not failures: the first request an endpoint serves (SQL compilation, validator building,
-first connection: warm-up), anything outside a request (startup), and a block an endpoint
-shows only once in a run (`recurring()` decides: a blocking call in a route blocks every
-request that reaches it; the OS descheduling the loop's thread does not repeat). Time the
-interpreter spent collecting garbage during a callback is not counted.
+Wall-clock time on a shared machine is noisy, so some slow callbacks are notes, not
+failures: the first request an endpoint serves (SQL compilation, validator building, first
+connection: warm-up), anything outside a request (startup), and blocks that do not recur.
+`recurring()` decides: an endpoint fails when it blocked on at least `MIN_BLOCKED` requests
+of the window, or on at least two that make up `MIN_BLOCKED_SHARE` of its requests. A
+blocking call in a route blocks every request that reaches it; the OS descheduling the
+loop's thread on a loaded machine hits a request here and there. Time the interpreter spent
+collecting garbage during a callback is not counted.
 Sync routes run in the threadpool and never show up here; that is correct FastAPI.
 """
 
@@ -29,6 +31,8 @@ from dataclasses import dataclass
 from typing import Any
 
 DEFAULT_THRESHOLD_S = 0.05
+MIN_BLOCKED = 3
+MIN_BLOCKED_SHARE = 0.2
 MAX_CALLBACK_CHARS = 200
 
 Scope = MutableMapping[str, Any]
@@ -63,6 +67,18 @@ class BlockedLoop:
         )
 
 
+@dataclass(frozen=True)
+class Window:
+    """What a drain returns: the slow callbacks, and requests served per endpoint."""
+
+    blocked: list[BlockedLoop]
+    served: dict[str, int]
+
+
+def _endpoint_name(endpoint: Any) -> str:
+    return str(getattr(endpoint, "__qualname__", endpoint))
+
+
 @dataclass
 class _Request:
     label: str
@@ -85,6 +101,7 @@ class BlockingWatch:
         self._by_task: dict[str, _Request] = {}
         self._last: _Request | None = None
         self._served: set[Any] = set()
+        self._served_in_window: dict[str, int] = {}
         self._armed_loops: dict[int, asyncio.AbstractEventLoop] = {}
         self._was_debug: dict[int, bool] = {}
         self._lock = threading.Lock()
@@ -107,6 +124,8 @@ class BlockingWatch:
         finally:
             with self._lock:
                 self._served.add(request.endpoint)
+                name = _endpoint_name(request.endpoint)
+                self._served_in_window[name] = self._served_in_window.get(name, 0) + 1
 
     def _arm(self, loop: asyncio.AbstractEventLoop) -> None:
         if id(loop) in self._armed_loops:
@@ -141,17 +160,18 @@ class BlockingWatch:
                 found = BlockedLoop(OUTSIDE_REQUESTS, seconds, callback, warm_up=True)
             else:
                 warm_up = request.endpoint not in request.served_before
-                endpoint = getattr(request.endpoint, "__qualname__", str(request.endpoint))
+                endpoint = _endpoint_name(request.endpoint)
                 found = BlockedLoop(request.label, seconds, callback, warm_up, endpoint)
             self._found.append(found)
 
-    def drain(self) -> list[BlockedLoop]:
+    def drain(self) -> Window:
         self._settle()
         with self._lock:
-            found, self._found = self._found, []
+            window = Window(self._found, self._served_in_window)
+            self._found, self._served_in_window = [], {}
             self._by_task.clear()
             self._last = None
-        return found
+        return window
 
     def _settle(self) -> None:
         """Let each watched loop finish its current iteration, where asyncio logs slow callbacks.
@@ -179,14 +199,20 @@ class BlockingWatch:
         self._armed_loops.clear()
 
 
-def recurring(found: list[BlockedLoop]) -> tuple[list[BlockedLoop], list[BlockedLoop]]:
-    """Split into (failures, notes): blocks of endpoints that blocked at least twice fail."""
+def recurring(window: Window) -> tuple[list[BlockedLoop], list[BlockedLoop]]:
+    """Split a window's blocks into (failures, notes); see the module's docstring."""
     counts: dict[str, int] = {}
-    for blocked in found:
+    for blocked in window.blocked:
         if not blocked.warm_up:
             counts[blocked.endpoint] = counts.get(blocked.endpoint, 0) + 1
-    failures = [b for b in found if not b.warm_up and counts[b.endpoint] >= 2]
-    notes = [b for b in found if b not in failures]
+
+    def recurs(endpoint: str) -> bool:
+        count = counts[endpoint]
+        served = max(window.served.get(endpoint, 0), count)
+        return count >= MIN_BLOCKED or (count >= 2 and count / served >= MIN_BLOCKED_SHARE)
+
+    failures = [b for b in window.blocked if not b.warm_up and recurs(b.endpoint)]
+    notes = [b for b in window.blocked if b not in failures]
     return failures, notes
 
 

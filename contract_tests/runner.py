@@ -151,18 +151,17 @@ def _conformance(
 def blocking_rows(new: AppUnderTest, label: str) -> list[OperationResult]:
     """A row of what blocked the new app's event loop while `label` ran (none: no row).
 
-    Blocks of an endpoint that blocked at least twice fail; warm-up and one-off blocks
-    are notes (`blocking_watch.recurring`).
+    Blocks that recur fail; warm-up and one-off blocks are notes (`blocking_watch.recurring`).
     """
     watch = new.target if isinstance(new.target, BlockingWatch) else None
     if watch is None:
         return []
-    found = watch.drain()
-    failures, notes = recurring(found)
+    window = watch.drain()
+    failures, notes = recurring(window)
     row = OperationResult(Suite.BLOCKING, label)
     for blocked in failures:
         row.record_case([Finding("blocking", str(blocked), str(blocked))])
     for blocked in notes:
-        note = "" if blocked.warm_up else " (once in this run: scheduling noise or a rare path)"
+        note = "" if blocked.warm_up else " (did not recur: scheduling noise or a rare path)"
         row.notes.append(f"{blocked}{note}")
-    return [row] if found else []
+    return [row] if window.blocked else []

@@ -58,7 +58,10 @@ def run_contract(
     report = ContractReport()
 
     progress("OpenAPI diff")
-    new_spec = run.new_spec if run.new_spec is not None else fetch_openapi(new)
+    # Read before the watch drives the app: building the document is not contract traffic.
+    new_spec = (
+        run.new_spec if run.new_spec is not None else fetch_openapi(run.new, headers=run.headers)
+    )
     if isinstance(new_spec, str):
         report.rows.append(
             OperationResult(Suite.OPENAPI_DIFF, "(new app's OpenAPI)", error=new_spec)
@@ -76,7 +79,8 @@ def run_contract(
         if not run.operations:
             report.rows.extend(
                 stateful.run_stateful(
-                    schema,
+                    # A schema of its own: the generated cases must not steer the scenarios.
+                    cases.load_schema(run.document, max_examples=run.max_examples, seed=run.seed),
                     new=new,
                     legacy=run.legacy,
                     options=options,
@@ -94,9 +98,14 @@ def run_contract(
     return report
 
 
-def fetch_openapi(app: AppUnderTest, path: str = OPENAPI_PATH) -> dict[str, Any] | str:
-    """The app's own OpenAPI document, or a one-line reason it has none."""
-    exchange = send(app, RawRequest("GET", path))
+def fetch_openapi(
+    app: AppUnderTest, path: str = OPENAPI_PATH, *, headers: Mapping[str, str] | None = None
+) -> dict[str, Any] | str:
+    """The app's own OpenAPI document, or a one-line reason it has none.
+
+    Sent with the run's headers: some apps keep their docs behind the same auth.
+    """
+    exchange = send(app, RawRequest("GET", path, tuple((headers or {}).items())))
     if exchange.response.status != 200:
         return f"the new app answers {exchange.response.status} on GET {path}; give --new-spec"
     try:

@@ -8,7 +8,7 @@ import time
 from fastapi import FastAPI
 
 from contract_tests.apps import AppUnderTest
-from contract_tests.blocking_watch import BlockedLoop, BlockingWatch, recurring
+from contract_tests.blocking_watch import BlockedLoop, BlockingWatch, Window, recurring
 from contract_tests.cases import load_schema, select_operations
 from contract_tests.results import Suite
 from contract_tests.runner import RunOptions, run_generated
@@ -44,12 +44,14 @@ def test_reports_the_request_that_blocked_the_loop() -> None:
     try:
         for path in ("/awaits", "/threadpool"):
             assert send(app, RawRequest("GET", path)).response.status == 200
-            assert watch.drain() == []
+        assert watch.drain().blocked == []
         for _ in range(2):
             assert send(app, RawRequest("GET", "/blocks")).response.status == 200
-        found = watch.drain()
+        window = watch.drain()
     finally:
         watch.close()
+    found = window.blocked
+    assert window.served == {"sleepy_app.<locals>.blocks": 2}
     assert [(b.operation, b.warm_up) for b in found] == [
         ("GET /blocks", True),
         ("GET /blocks", False),
@@ -63,7 +65,7 @@ def test_the_threshold_is_configurable() -> None:
     app = AppUnderTest("new", watch.app, watch)
     try:
         send(app, RawRequest("GET", "/blocks"))
-        assert watch.drain() == []
+        assert watch.drain().blocked == []
     finally:
         watch.close()
 
@@ -95,9 +97,18 @@ def test_a_blocking_route_fails_the_run_under_its_operation() -> None:
 
 
 def test_only_recurring_blocks_fail() -> None:
+    def blocks(endpoint: str, n: int) -> list[BlockedLoop]:
+        return [BlockedLoop(f"GET /{endpoint}/{i}", 0.1, "cb", endpoint=endpoint) for i in range(n)]
+
     warm = BlockedLoop("GET /a/1", 0.1, "cb", warm_up=True, endpoint="a")
-    once = BlockedLoop("GET /b/1", 0.1, "cb", endpoint="b")
-    twice = [BlockedLoop(f"GET /c/{i}", 0.1, "cb", endpoint="c") for i in (1, 2)]
-    failures, notes = recurring([warm, once, *twice])
-    assert failures == twice
-    assert notes == [warm, once]
+    once, twice_of_5, twice_of_50, thrice = (
+        blocks("b", 1),
+        blocks("c", 2),
+        blocks("d", 2),
+        blocks("e", 3),
+    )
+    served = {"a": 9, "b": 9, "c": 5, "d": 50, "e": 100}
+    window = Window([warm, *once, *twice_of_5, *twice_of_50, *thrice], served)
+    failures, notes = recurring(window)
+    assert failures == [*twice_of_5, *thrice]
+    assert notes == [warm, *once, *twice_of_50]
