@@ -1,1 +1,1 @@
-"""reference_app."""
+"""The invoicing service rewritten the FastAPI way; see docs/reference_app.md."""

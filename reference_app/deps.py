@@ -1,8 +1,8 @@
 """Dependencies as `Annotated` aliases, so handlers read like plain functions.
 
-Everything comes from the app's lifespan (`app.state`): the engine and its sessionmaker,
-the shared HTTP client, the settings. Tests replace any of them with
-`app.dependency_overrides`.
+Everything comes from `app.state`: the settings (set by `create_app`), the engine, its
+sessionmaker and the shared HTTP client (set by the lifespan). Tests replace any of them
+with `app.dependency_overrides`.
 """
 
 from __future__ import annotations
