@@ -1750,6 +1750,7 @@ class _RouteEntry:
     methods: set[str] | None
     name: str | None
     endpoint: Any
+    silent_json: bool | None = None
 
 
 @dataclasses.dataclass
@@ -1923,7 +1924,10 @@ class FlaskBehaviourMiddleware:
             methods = match.entry.methods
             if methods and "HEAD" not in methods:
                 scope["method"] = "GET"
-        await self.app(scope, _replay(ctx.body, receive), send)
+        body = ctx.body
+        if match.entry is not None and body and _silent_json(match.entry) and _malformed_json(ctx):
+            body = b""  # get_json(silent=True) gave None for a body that does not parse
+        await self.app(scope, _replay(body, receive), send)
         return None
 
     async def _after_request(self, ctx: RequestContext, message: Message) -> Message:
@@ -1952,6 +1956,32 @@ class FlaskBehaviourMiddleware:
         for hooks in app_hooks:
             for func in reversed(hooks.teardown_appcontext):
                 await _call(func, error)
+
+
+def _silent_json(entry: _RouteEntry) -> bool:
+    """Whether the route's body parameter is `json_body(silent=True)`."""
+    if entry.silent_json is None:
+        route = getattr(entry.route, "original_route", entry.route)
+        dependant = getattr(route, "dependant", None)
+        params = getattr(dependant, "body_params", []) or []
+        entry.silent_json = any(
+            getattr(item, "func", None) is _json_silent
+            for param in params
+            for item in getattr(getattr(param, "field_info", None), "metadata", [])
+        )
+    return entry.silent_json
+
+
+def _malformed_json(ctx: RequestContext) -> bool:
+    headers = dict(ctx.scope["headers"])
+    content_type = headers.get(b"content-type", b"").decode("latin-1").split(";")[0].strip()
+    if not _is_json_mimetype(content_type):
+        return False
+    try:
+        json.loads(ctx.body)
+    except ValueError:
+        return True
+    return False
 
 
 async def _read_body(receive: Receive) -> bytes:

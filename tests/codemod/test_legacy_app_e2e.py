@@ -87,6 +87,7 @@ def test_every_app_in_the_report_imports(migration: tuple[Path, dict[str, Any]])
     assert {f["status"] for f in report["files"]} <= {"converted", "unchanged"}
     for path in out.rglob("*.py"):
         compile(path.read_text(), str(path), "exec")
+    assert main([str(out / "legacy_app"), "--check"]) == 0  # a second run changes nothing
 
 
 def test_the_report_lists_every_route(migration: tuple[Path, dict[str, Any]]) -> None:
@@ -173,6 +174,15 @@ async def test_bodies_flask_rejected_are_rejected_with_the_same_status(migrated_
     assert not_json.status_code == 415
     assert malformed.status_code == 400
     assert "error" in not_json.json() and "error" in malformed.json()
+
+
+async def test_silent_json_on_a_malformed_body_is_none_as_in_flask(migrated_app: Any) -> None:
+    async with _client(migrated_app) as client:
+        response = await client.post(
+            "/invoices", content=b"{", headers={**ACME, "Content-Type": "application/json"}
+        )
+    assert response.status_code == 400
+    assert response.json() == {"error": "request body must be a JSON object", "field": "body"}
 
 
 async def test_hooks_run_in_flask_order(migrated_app: Any) -> None:
