@@ -9,10 +9,11 @@ whose task ran the callback, or else the last one started (the tests send one at
 Wall-clock time on a shared machine is noisy, so some slow callbacks are notes, not
 failures: the first request an endpoint serves (SQL compilation, validator building, first
 connection: warm-up), anything outside a request (startup), and blocks that do not recur.
-`recurring()` decides: an endpoint fails when it blocked on at least `MIN_BLOCKED` requests
-of the window, or on at least two that make up `MIN_BLOCKED_SHARE` of its requests. A
-blocking call in a route blocks every request that reaches it; the OS descheduling the
-loop's thread on a loaded machine hits a request here and there. Time the interpreter spent
+`recurring()` decides: an endpoint fails when it blocked on at least two requests of the
+window that make up at least `MIN_BLOCKED_SHARE` of its requests there. A blocking call in
+a route blocks every request that reaches it; the OS descheduling the loop's thread on a
+loaded machine hits a request here and there. So a blocking call on a path few requests
+reach is a note, not a failure: read the notes. Time the interpreter spent
 collecting garbage during a callback is not counted.
 Sync routes run in the threadpool and never show up here; that is correct FastAPI.
 """
@@ -31,7 +32,6 @@ from dataclasses import dataclass
 from typing import Any
 
 DEFAULT_THRESHOLD_S = 0.05
-MIN_BLOCKED = 3
 MIN_BLOCKED_SHARE = 0.2
 MAX_CALLBACK_CHARS = 200
 
@@ -209,7 +209,7 @@ def recurring(window: Window) -> tuple[list[BlockedLoop], list[BlockedLoop]]:
     def recurs(endpoint: str) -> bool:
         count = counts[endpoint]
         served = max(window.served.get(endpoint, 0), count)
-        return count >= MIN_BLOCKED or (count >= 2 and count / served >= MIN_BLOCKED_SHARE)
+        return count >= 2 and count / served >= MIN_BLOCKED_SHARE
 
     failures = [b for b in window.blocked if not b.warm_up and recurs(b.endpoint)]
     notes = [b for b in window.blocked if b not in failures]

@@ -42,22 +42,21 @@ def test_reports_the_request_that_blocked_the_loop() -> None:
     watch = BlockingWatch(sleepy_app())
     app = AppUnderTest("new", watch.app, watch)
     try:
-        for path in ("/awaits", "/threadpool"):
+        for path in ("/awaits", "/threadpool") * 3:
             assert send(app, RawRequest("GET", path)).response.status == 200
-        assert watch.drain().blocked == []
-        for _ in range(2):
+        # On a loaded machine a request may be slow now and then, but it does not recur.
+        assert recurring(watch.drain())[0] == []
+        for _ in range(3):
             assert send(app, RawRequest("GET", "/blocks")).response.status == 200
         window = watch.drain()
     finally:
         watch.close()
-    found = window.blocked
-    assert window.served == {"sleepy_app.<locals>.blocks": 2}
-    assert [(b.operation, b.warm_up) for b in found] == [
-        ("GET /blocks", True),
-        ("GET /blocks", False),
-    ]
-    assert found[1].seconds >= 0.09
+    assert window.served == {"sleepy_app.<locals>.blocks": 3}
+    found = [b for b in window.blocked if b.operation == "GET /blocks"]
+    assert [b.warm_up for b in found] == [True, False, False]
+    assert all(b.seconds >= 0.09 for b in found)
     assert str(found[1]).startswith("GET /blocks blocked the event loop for ")
+    assert recurring(window)[0] == found[1:]
 
 
 def test_the_threshold_is_configurable() -> None:
@@ -92,8 +91,8 @@ def test_a_blocking_route_fails_the_run_under_its_operation() -> None:
         rows = run_generated(operation, new=fine, legacy=None, options=options)
     finally:
         fine.target.close()
-    assert [row.suite for row in rows] == [Suite.CONFORMANCE]
     assert all(row.ok for row in rows)
+    assert all(row.failed == 0 for row in rows if row.suite is Suite.BLOCKING)
 
 
 def test_only_recurring_blocks_fail() -> None:
@@ -110,5 +109,5 @@ def test_only_recurring_blocks_fail() -> None:
     served = {"a": 9, "b": 9, "c": 5, "d": 50, "e": 100}
     window = Window([warm, *once, *twice_of_5, *twice_of_50, *thrice], served)
     failures, notes = recurring(window)
-    assert failures == [*twice_of_5, *thrice]
-    assert notes == [warm, *once, *twice_of_50]
+    assert failures == twice_of_5
+    assert notes == [warm, *once, *twice_of_50, *thrice]
