@@ -235,7 +235,8 @@ def _run(
     """Convert the files; `progress(done, total)` after each."""
     results: list[FileResult] = []
     total = len(indexes)
-    if jobs <= 1 or total < 2:
+    relevant = sum(1 for index in indexes if facts.files[index].relpath in facts.relevant)
+    if jobs <= 1 or relevant < 2:
         for index in indexes:
             results.append(convert_file(facts, facts.files[index], disabled))
             if progress is not None:
