@@ -37,6 +37,7 @@ import re
 import sys
 import types
 import unicodedata
+import urllib.parse
 import uuid
 import weakref
 from collections.abc import Callable, Coroutine, Iterable, Iterator, Mapping
@@ -562,6 +563,7 @@ def send_file(
     **_: Any,
 ) -> Response:
     """`flask.send_file` for a path or a binary file object."""
+    kind = "attachment" if as_attachment else "inline"
     if isinstance(path_or_file, str | os.PathLike):
         path = os.fspath(path_or_file)
         if not os.path.isabs(path):
@@ -571,18 +573,37 @@ def send_file(
         return FileResponse(
             path,
             media_type=_with_charset(media_type),
-            filename=download_name or (name if as_attachment else None),
-            content_disposition_type="attachment" if as_attachment else "inline",
+            headers={"Content-Disposition": _content_disposition(kind, name)},
         )
-    name = download_name or os.path.basename(getattr(path_or_file, "name", "") or "")
+    name = download_name or ""
     media_type = mimetype or mimetypes.guess_type(name)[0] or "application/octet-stream"
-    headers = {}
-    if as_attachment or download_name:
-        kind = "attachment" if as_attachment else "inline"
-        headers["Content-Disposition"] = f'{kind}; filename="{name}"'
+    headers = {"Content-Disposition": _content_disposition(kind, name)} if name else {}
     return StreamingResponse(
         iter(lambda: path_or_file.read(65536), b""), media_type=media_type, headers=headers
     )
+
+
+_TOKEN = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$")
+
+
+def _content_disposition(kind: str, name: str) -> str:
+    """werkzeug's Content-Disposition: `inline; filename=a.txt`, RFC 2231 for non-ASCII."""
+    try:
+        name.encode("ascii")
+        names = [("filename", name)]
+    except UnicodeEncodeError:
+        simple = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+        quoted = urllib.parse.quote(name, safe="!#$&+-.^_`|~")
+        names = [("filename", simple), ("filename*", f"UTF-8''{quoted}")]
+    options = [
+        f"{key}={value}" if _TOKEN.match(value) else f'{key}="{_quote(value)}"'
+        for key, value in names
+    ]
+    return "; ".join([kind, *options])
+
+
+def _quote(value: str) -> str:
+    return value.replace("\\", "\\\\").replace('"', '\\"')
 
 
 def _safe_join(directory: str, *pathnames: str) -> str | None:

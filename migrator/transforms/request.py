@@ -363,11 +363,14 @@ class RequestConcern(Concern):
             by_key.setdefault((read.kind, read.key), []).append(read)
         has_form = any(kind in ("form", "file") for kind, _ in by_key)
         methods = info.methods or {"GET"}
+        # Other decorators (auth checks, `@json_body`...) run before the view body: only reads
+        # that can never fail may move into the signature, which is checked before them.
+        decorated = self.state.facts.views.get(info.symbol, 0) > 0
         for (kind, key), reads in by_key.items():
             if not self.state.enabled(RULE_OF_KIND[kind]):
                 continue
             spec = self._spec(kind, key, reads, methods, has_form, prescan)
-            if spec is None:
+            if spec is None or (decorated and spec[2]):
                 continue
             annotation, default, required, alias_needed_name = spec
             name = self._name(kind, key, reads, prescan, taken, assigned, info)

@@ -280,17 +280,30 @@ class RouteConcern(Concern):
                 info.review.append(f"route option {keyword}= is not supported by FastAPI (dropped)")
                 continue
             kept.append(argument)
-        verb, methods_arg = self._verb(methods, call)
-        args = [nodes.posarg(path_arg), *([methods_arg] if methods_arg is not None else []), *kept]
-        new_call = nodes.call(cst.Attribute(value=owner, attr=cst.Name(verb)), args, like=call)
-        result = [decorator.with_changes(decorator=new_call)]
-        if alternate is not None:
-            hidden = [*args[:1], *args[1:], nodes.kwarg("include_in_schema", cst.Name("False"))]
-            hidden[0] = nodes.posarg(nodes.string(alternate))
-            alt_call = nodes.call(
-                cst.Attribute(value=owner, attr=cst.Name(verb)), hidden, like=call
-            )
-            result.append(cst.Decorator(decorator=alt_call))
+        verbs = [m.lower() for m in methods if m in VERBS] if methods is not None else []
+        if len(verbs) > 1:
+            # One decorator per verb: FastAPI gives each its own operation id (an `api_route`
+            # with several methods repeats one, and warns).
+            per_verb: list[tuple[str, cst.Arg | None]] = [(verb, None) for verb in verbs]
+        else:
+            per_verb = [self._verb(methods, call)]
+        result: list[cst.Decorator] = []
+        for index, (verb, methods_arg) in enumerate(per_verb):
+            extra = [methods_arg] if methods_arg is not None else []
+            args = [nodes.posarg(path_arg), *extra, *kept]
+            new_call = nodes.call(cst.Attribute(value=owner, attr=cst.Name(verb)), args, like=call)
+            if index == 0:
+                result.append(decorator.with_changes(decorator=new_call))
+            else:
+                result.append(cst.Decorator(decorator=new_call))
+            if alternate is not None:
+                hidden = [
+                    nodes.posarg(nodes.string(alternate)),
+                    *args[1:],
+                    nodes.kwarg("include_in_schema", cst.Name("False")),
+                ]
+                alt = nodes.call(cst.Attribute(value=owner, attr=cst.Name(verb)), hidden, like=call)
+                result.append(cst.Decorator(decorator=alt))
         return result
 
     def _endpoint_name(

@@ -25,7 +25,8 @@ def update_note(
     return JSONResponse({"id": note_id, **payload})
 
 
-@app.api_route("/tags", methods=["GET", "POST"])
+@app.get("/tags")
+@app.post("/tags")
 def tags(request: Request):
     if request.method == "POST":
         return JSONResponse(flask_compat.request.json, status_code=201)

@@ -19,7 +19,8 @@ def create_item():
     return JSONResponse({"created": True}, status_code=201)
 
 
-@app.api_route("/items/{item_id:int}", methods=["GET", "PUT"])
+@app.get("/items/{item_id:int}")
+@app.put("/items/{item_id:int}")
 def item(item_id: int):
     return JSONResponse({"id": item_id})
 

@@ -9,7 +9,8 @@ orders = APIRouter(prefix="/orders", tags=["orders"])
 ORDERS = {1: {"id": 1, "item": "book", "qty": 2}}
 
 
-@orders.api_route("/", methods=["GET", "POST"])
+@orders.get("/")
+@orders.post("/")
 async def collection(request: Request):
     if request.method == "POST":
         data = flask_compat.request.get_json(force=True)
