@@ -9,7 +9,6 @@ conformance, differential and the blocking watch share one pass over the generat
 from __future__ import annotations
 
 import functools
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -52,11 +51,7 @@ class CandidateRun:
     @functools.cache  # noqa: B019 - one run per session, kept for the session
     def openapi_document(self) -> dict[str, Any] | str:
         # Read before the watch drives the app: building the document is not contract traffic.
-        # FastAPI warns while building a document it still builds (duplicate operation ids);
-        # outside pytest that is a log line, here it would turn the document into a 500.
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)
-            return fetch_openapi(self.raw_new, headers=ACME)
+        return fetch_openapi(self.raw_new, headers=ACME)
 
     def openapi_diff(self) -> SpecDiff:
         document = self.openapi_document()

@@ -37,20 +37,6 @@ _CODEMOD_OPENAPI = (
 )
 EXPECTED_FAILURES: dict[tuple[str, str, str], str] = {
     **{("codemod", "openapi diff", label): _CODEMOD_OPENAPI for label in _OPERATIONS},
-    ("codemod", "explicit", "malformed JSON"): (
-        "POST /invoices: `request.get_json(silent=True)` became a `Body()` parameter, and"
-        " FastAPI rejects malformed JSON before flask_compat's silent validator runs: 400 with"
-        " werkzeug's message instead of the view's `request body must be a JSON object`"
-    ),
-    ("codemod", "explicit", "wrong content type"): (
-        "PATCH /clients/{client_id}: the body parameter is resolved before the view's"
-        " `@json_body` decorator runs, so the 415 carries flask_compat's message instead of"
-        " the decorator's `request body must be application/json`"
-    ),
-    ("codemod", "explicit", "links round trip"): (
-        "flask_compat's send_from_directory sends no `Content-Disposition: inline;"
-        " filename=...` on downloads, which Flask's does"
-    ),
 }
 
 _NOT_MINE = (
