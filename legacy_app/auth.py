@@ -17,7 +17,7 @@ def authenticate() -> None:
         return
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token:
+    if scheme.lower() != "bearer" or not token or "\x00" in token:
         abort(401, "missing or invalid token")
     user = get_db().scalars(select(User).where(User.api_token == token.strip())).first()
     if user is None:

@@ -6,7 +6,7 @@ import json
 
 from flask import Flask
 from flask.wrappers import Response
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException
 
 
 class ValidationError(Exception):
@@ -22,6 +22,11 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ValidationError)
     def validation_error(error: ValidationError) -> tuple[dict[str, str], int]:
         return {"error": error.message, "field": error.field}, 400
+
+    @app.errorhandler(RecursionError)
+    def nested_too_deep(error: RecursionError) -> tuple[dict[str, str], int]:
+        # json.loads gives up on deeply nested bodies with RecursionError, not ValueError.
+        return {"error": BadRequest.description or "bad request"}, 400
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:

@@ -29,7 +29,7 @@ def deliver_invoice(payload: dict[str, Any]) -> str:
                 return str(response.json()["reference"])
         except requests.HTTPError as error:
             raise UpstreamError(f"upstream refused the delivery: {error}") from error
-        except (requests.RequestException, ValueError, KeyError):
+        except (requests.RequestException, ValueError, KeyError, TypeError):
             pass
         if attempt + 1 < attempts:
             time.sleep(0.05 * (attempt + 1))  # back off before retrying

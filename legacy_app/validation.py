@@ -11,9 +11,11 @@ from legacy_app.errors import ValidationError
 from legacy_app.models import MAX_ID
 
 # The same patterns stand in openapi.yaml; matched with re.search, as JSON Schema validators do.
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-CURRENCY_PATTERN = r"^[A-Z]{3}$"
-NAME_PATTERN = r"\S"
+# Text never holds NUL: PostgreSQL cannot store it.
+EMAIL_PATTERN = r"^[^@\s\x00]+@[^@\s\x00]+\.[^@\s\x00]+$"
+CURRENCY_PATTERN = r"^[A-Z]{3}$"  # and exactly 3 characters: `$` also matches before a "\n"
+NAME_PATTERN = r"^[^\x00]*[^\s\x00][^\x00]*$"
+NOTES_PATTERN = r"^[^\x00]*$"
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 # A positive amount with at most 10 integer digits and 2 decimals, as a string.
 AMOUNT_PATTERN = r"^([1-9][0-9]{0,9}(\.[0-9]{1,2})?|0\.([1-9][0-9]?|0[1-9]))$"
@@ -70,7 +72,11 @@ def currency_field(data: dict[str, Any], *, default: str) -> str:
     if "currency" not in data:
         return default
     currency = data["currency"]
-    if not isinstance(currency, str) or not re.search(CURRENCY_PATTERN, currency):
+    if (
+        not isinstance(currency, str)
+        or len(currency) != 3
+        or not re.search(CURRENCY_PATTERN, currency)
+    ):
         raise ValidationError("currency", "currency must be a 3-letter ISO code such as EUR")
     return currency
 
@@ -89,7 +95,9 @@ def date_field(data: dict[str, Any], field: str) -> dt.date | None:
 
 def notes_field(data: dict[str, Any]) -> str | None:
     notes = data.get("notes")
-    if notes is not None and (not isinstance(notes, str) or len(notes) > 2000):
+    if notes is not None and (
+        not isinstance(notes, str) or len(notes) > 2000 or not re.search(NOTES_PATTERN, notes)
+    ):
         raise ValidationError("notes", "notes must be a string of at most 2000 characters")
     return notes
 

@@ -32,6 +32,7 @@ def fresh_upstream(upstream: Upstream) -> Upstream:
     """The shared upstream, its behaviour reset for this test."""
     upstream.behaviour.status = 201
     upstream.behaviour.delay_s = 0.0
+    upstream.behaviour.reply = None
     upstream.behaviour.received.clear()
     upstream.behaviour.notifications.clear()
     return upstream

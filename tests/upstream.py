@@ -22,6 +22,7 @@ class UpstreamBehaviour:
 
     status: int = 201
     delay_s: float = 0.0
+    reply: object = None  # the JSON a delivery answers; None: {"reference": "dlv-N"}
     received: list[dict[str, Any]] = field(default_factory=list)
     notifications: list[dict[str, Any]] = field(default_factory=list)
 
@@ -48,7 +49,8 @@ def running_upstream() -> Iterator[Upstream]:
                 self.end_headers()
                 return
             behaviour.received.append(body)
-            reply = json.dumps({"reference": f"dlv-{len(behaviour.received)}"}).encode()
+            answer = behaviour.reply or {"reference": f"dlv-{len(behaviour.received)}"}
+            reply = json.dumps(answer).encode()
             self.send_response(behaviour.status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(reply)))

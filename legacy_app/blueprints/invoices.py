@@ -7,7 +7,7 @@ import datetime as dt
 import io
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from flask import (
     Blueprint,
@@ -21,6 +21,7 @@ from flask import (
     stream_with_context,
 )
 from sqlalchemy import false, func, select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.utils import secure_filename
 
 from legacy_app.db import get_db
@@ -39,6 +40,10 @@ from legacy_app.validation import (
     positive_int,
     require_object,
 )
+
+MAX_FILENAME_LENGTH = 255
+MAX_CONTENT_TYPE_LENGTH = 100
+NUMBER_ATTEMPTS = 3
 
 bp = Blueprint("invoices", __name__, url_prefix="/invoices")
 
@@ -76,8 +81,14 @@ def list_invoices() -> Response:
         query = query.where(Invoice.created_at >= since)
 
     db = get_db()
-    total = db.scalar(select(func.count()).select_from(query.subquery()))
-    rows = db.scalars(query.order_by(Invoice.id).limit(per_page).offset((page - 1) * per_page))
+    total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
+    offset = (page - 1) * per_page
+    # Past the last row there is nothing to fetch (and the offset may overflow the database).
+    rows: Iterable[Invoice] = (
+        db.scalars(query.order_by(Invoice.id).limit(per_page).offset(offset))
+        if offset < total
+        else []
+    )
     return jsonify(
         items=[invoice_to_dict(i) for i in rows], page=page, per_page=per_page, total=total
     )
@@ -96,20 +107,34 @@ def create_invoice() -> tuple[Response, int, dict[str, str]]:
     invoice = Invoice(
         tenant_id=g.tenant.id,
         client_id=client.id,
-        number=_next_number(),
         amount=amount_field(data, required=True),
         currency=currency_field(data, default="EUR"),
         status="draft",
         due_date=date_field(data, "due_date"),
         notes=notes_field(data),
     )
-    db.add(invoice)
-    db.commit()
+    # Two creates at once may pick the same number: the loser takes the next one.
+    for attempt in range(NUMBER_ATTEMPTS):
+        invoice.number = _next_number()
+        db.add(invoice)
+        try:
+            db.commit()
+            break
+        except IntegrityError:
+            db.rollback()
+            if attempt + 1 == NUMBER_ATTEMPTS:
+                raise
     return jsonify(invoice_to_dict(invoice)), 201, {"Location": f"/invoices/{invoice.id}"}
 
 
 def _next_number() -> str:
-    last = get_db().scalar(select(func.max(Invoice.number)).where(Invoice.tenant_id == g.tenant.id))
+    # Numbers are compared as numbers: INV-100000 comes after INV-99999.
+    last = get_db().scalar(
+        select(Invoice.number)
+        .where(Invoice.tenant_id == g.tenant.id)
+        .order_by(func.length(Invoice.number).desc(), Invoice.number.desc())
+        .limit(1)
+    )
     return f"INV-{int(last.removeprefix('INV-')) + 1 if last else 1:05d}"
 
 
@@ -244,7 +269,7 @@ def upload_attachment(invoice_id: int) -> tuple[Response, int]:
     if upload is None or not upload.filename:
         raise ValidationError("file", "a file is required (multipart field 'file')")
     filename = secure_filename(upload.filename)
-    if not filename:
+    if not filename or len(filename) > MAX_FILENAME_LENGTH:
         raise ValidationError("file", "the file name is not usable")
     folder = _attachment_folder(invoice)
     os.makedirs(folder, exist_ok=True)
@@ -263,7 +288,10 @@ def upload_attachment(invoice_id: int) -> tuple[Response, int]:
             tenant_id=invoice.tenant_id, invoice_id=invoice.id, filename=filename
         )
         db.add(attachment)
-    attachment.content_type = upload.mimetype or "application/octet-stream"
+    content_type = upload.mimetype
+    if not content_type or len(content_type) > MAX_CONTENT_TYPE_LENGTH:
+        content_type = "application/octet-stream"
+    attachment.content_type = content_type
     attachment.size = size
     db.commit()
     return jsonify(name=filename, size=size, content_type=attachment.content_type), 201
@@ -272,6 +300,8 @@ def upload_attachment(invoice_id: int) -> tuple[Response, int]:
 @bp.route("/<int:invoice_id>/attachments/<path:name>")
 def download_attachment(invoice_id: int, name: str) -> Response:
     invoice = invoice_or_404(invoice_id)
+    if "\x00" in name:
+        abort(404, "attachment not found")
     known = (
         get_db()
         .scalars(
