@@ -389,7 +389,8 @@ class _Live:
     pids: list[int]
 
     def all_pids(self) -> list[int]:
-        return [self.process.pid, *self.pids]
+        """The master (when there is one) and its workers, each once."""
+        return [self.process.pid, *(pid for pid in self.pids if pid != self.process.pid)]
 
 
 def _bench_service(session: _Session, service: ServiceSpec) -> None:
