@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -154,3 +155,11 @@ def test_results_round_trip_through_json(results: BenchResults, tmp_path: Path) 
     assert again.find("legacy", "read", 64) == results.find("legacy", "read", 64)
     with pytest.raises(UserError, match=r"not a results\.json"):
         BenchResults.from_json({"runs": [{"service": "x"}]})
+
+
+def test_a_single_process_service_is_counted_once() -> None:
+    process = SimpleNamespace(pid=10)
+    single = bench._Live(process, "http://h", 1, [10])  # type: ignore[arg-type]
+    assert single.all_pids() == [10]
+    master = bench._Live(process, "http://h", 1, [11, 12])  # type: ignore[arg-type]
+    assert master.all_pids() == [10, 11, 12]
