@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import difflib
+import multiprocessing
 import os
 import shutil
 import subprocess
@@ -243,8 +244,12 @@ def _run(
                 progress(len(results), total)
         return results
     chunk = max(1, min(16, len(indexes) // (jobs * 4) or 1))
+    # Workers start from a clean process (not a fork of this one, whose progress bar runs a
+    # thread): `forkserver` where there is one, else `spawn`.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     with ProcessPoolExecutor(
-        max_workers=jobs, initializer=_init_worker, initargs=(facts, disabled)
+        max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(facts, disabled)
     ) as pool:
         for result in pool.map(_convert_index, indexes, chunksize=chunk):
             results.append(result)
