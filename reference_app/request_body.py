@@ -83,9 +83,11 @@ async def get_json(request: Request, *, limit: int, silent: bool = False) -> Any
     body = await read_body(request, limit)
     try:
         return json.loads(body)
-    except (ValueError, RecursionError):  # nested too deep: unparsable too (Flask gave a 500)
+    except ValueError:
         if silent:
             return None
+        raise HTTPException(400) from None
+    except RecursionError:  # nested too deep: the legacy service answers 400 even when silent
         raise HTTPException(400) from None
 
 

@@ -7,8 +7,7 @@ amount, `12` is not a currency). A body that breaks a rule raises `RequestValida
 naming the first offending field in the legacy order; `errors.validation_error` turns it
 into `{"error": …, "field": …}` with status 400.
 
-One addition: on PostgreSQL, text it cannot store (a NUL character, a value longer than
-its column) is refused with the field's usual 400 instead of failing in the database.
+Text never holds a NUL character (PostgreSQL cannot store one): the patterns exclude it.
 """
 
 from __future__ import annotations
@@ -33,9 +32,10 @@ from pydantic_core import PydanticCustomError
 from reference_app.models import INVOICE_STATUSES, MAX_ID
 
 # The patterns of legacy_app/openapi.yaml, which the legacy validators also used.
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-CURRENCY_PATTERN = r"^[A-Z]{3}$"
-NAME_PATTERN = r"\S"
+EMAIL_PATTERN = r"^[^@\s\x00]+@[^@\s\x00]+\.[^@\s\x00]+$"
+CURRENCY_PATTERN = r"^[A-Z]{3}$"  # and exactly 3 characters: `$` also matches before a "\n"
+NAME_PATTERN = r"^[^\x00]*[^\s\x00][^\x00]*$"
+NOTES_PATTERN = r"^[^\x00]*$"
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 AMOUNT_PATTERN = r"^([1-9][0-9]{0,9}(\.[0-9]{1,2})?|0\.([1-9][0-9]?|0[1-9]))$"
 
@@ -56,27 +56,16 @@ def _refuse(message: str) -> PydanticCustomError:
     return PydanticCustomError("legacy_rule", message)
 
 
-def _storable(value: str, info: ValidationInfo, column_length: int | None = None) -> bool:
-    """Whether the database in use can store `value` (see the module docstring)."""
-    if not info.context or info.context.get("dialect") != "postgresql":
-        return True
-    return "\x00" not in value and (column_length is None or len(value) <= column_length)
-
-
-def _name(value: object, info: ValidationInfo) -> str:
+def _name(value: object) -> str:
     if not isinstance(value, str) or not re.search(NAME_PATTERN, value) or len(value) > 200:
-        raise _refuse(NAME_INVALID)
-    if not _storable(value.strip(), info):
         raise _refuse(NAME_INVALID)
     return value.strip()
 
 
-def _email(value: object, info: ValidationInfo) -> str | None:
+def _email(value: object) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str) or len(value) > 200 or not re.search(EMAIL_PATTERN, value):
-        raise _refuse(EMAIL_INVALID)
-    if not _storable(value, info):
         raise _refuse(EMAIL_INVALID)
     return value
 
@@ -94,10 +83,8 @@ def _amount(value: object) -> Decimal:
     return Decimal(value.strip())
 
 
-def _currency(value: object, info: ValidationInfo) -> str:
-    if not isinstance(value, str) or not re.search(CURRENCY_PATTERN, value):
-        raise _refuse(CURRENCY_INVALID)
-    if not _storable(value, info, column_length=3):
+def _currency(value: object) -> str:
+    if not isinstance(value, str) or len(value) != 3 or not re.search(CURRENCY_PATTERN, value):
         raise _refuse(CURRENCY_INVALID)
     return value
 
@@ -114,10 +101,10 @@ def _date(value: object, info: ValidationInfo) -> dt.date | None:
         raise _refuse(message) from None
 
 
-def _notes(value: object, info: ValidationInfo) -> str | None:
+def _notes(value: object) -> str | None:
     if value is None:
         return None
-    if not isinstance(value, str) or len(value) > 2000 or not _storable(value, info):
+    if not isinstance(value, str) or len(value) > 2000 or not re.search(NOTES_PATTERN, value):
         raise _refuse(NOTES_INVALID)
     return value
 
@@ -152,13 +139,17 @@ Amount = Annotated[
     WithJsonSchema({"type": "string", "pattern": AMOUNT_PATTERN}),
 ]
 Currency = Annotated[
-    str, PlainValidator(_currency), WithJsonSchema({"type": "string", "pattern": CURRENCY_PATTERN})
+    str,
+    PlainValidator(_currency),
+    WithJsonSchema({"type": "string", "minLength": 3, "maxLength": 3, "pattern": CURRENCY_PATTERN}),
 ]
 DueDate = Annotated[
     dt.date | None, PlainValidator(_date), WithJsonSchema({**_NULLABLE_STRING, "format": "date"})
 ]
 Notes = Annotated[
-    str | None, PlainValidator(_notes), WithJsonSchema({**_NULLABLE_STRING, "maxLength": 2000})
+    str | None,
+    PlainValidator(_notes),
+    WithJsonSchema({**_NULLABLE_STRING, "maxLength": 2000, "pattern": NOTES_PATTERN}),
 ]
 Status = Annotated[
     str, PlainValidator(_status), WithJsonSchema({"type": "string", "enum": list(INVOICE_STATUSES)})
@@ -183,14 +174,14 @@ class RequestBody(BaseModel):
     missing_messages: ClassVar[dict[str, str]] = {}
 
     @classmethod
-    def from_json(cls, data: object, *, dialect: str) -> Self:
+    def from_json(cls, data: object) -> Self:
         """Validate parsed JSON; RequestValidationError (→ 400 with `field`) on the first fault."""
         if not isinstance(data, dict):
             raise RequestValidationError(
                 [{"type": "dict_type", "loc": ("body",), "msg": BODY_NOT_OBJECT, "input": data}]
             )
         try:
-            return cls.model_validate(data, context={"dialect": dialect})
+            return cls.model_validate(data)
         except ValidationError as exc:
             raise RequestValidationError(
                 [cls._legacy_error(error) for error in exc.errors(include_url=False)]

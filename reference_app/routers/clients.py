@@ -60,7 +60,7 @@ async def create_client(
 ) -> Client:
     require_json(request)
     data = await get_json(request, limit=settings.max_content_length)
-    payload = ClientCreate.from_json(data, dialect=session.get_bind().dialect.name)
+    payload = ClientCreate.from_json(data)
     client = Client(tenant_id=tenant.id, name=payload.name, email=payload.email)
     session.add(client)
     await session.commit()
@@ -96,7 +96,7 @@ async def update_client(
     require_json(request)
     client = await client_or_404(session, tenant, client_id)
     data = await get_json(request, limit=settings.max_content_length)
-    payload = ClientUpdate.from_json(data, dialect=session.get_bind().dialect.name)
+    payload = ClientUpdate.from_json(data)
     if payload.name is not None:
         client.name = payload.name
     if "email" in payload.model_fields_set:

@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException, Path, Request, Response
 from fastapi.responses import FileResponse, StreamingResponse
 from sqlalchemy import Numeric, false, func, literal, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from reference_app import attachments
@@ -58,6 +59,8 @@ router = APIRouter(prefix="/invoices", tags=["invoices"], dependencies=[Depends(
 log = get_logger(__name__)
 
 InvoiceIdPath = Annotated[int, Path(json_schema_extra={"minimum": 0, "maximum": MAX_ID})]
+MAX_CONTENT_TYPE_LENGTH = 100
+NUMBER_ATTEMPTS = 3
 CSV_HEADER = ["number", "client", "amount", "currency", "status", "due_date", "created_at"]
 # Amounts are below 10**10 (at most 10 integer digits): a larger minimum matches nothing.
 AMOUNT_CEILING = Decimal(10**10)
@@ -72,10 +75,6 @@ async def invoice_or_404(session: AsyncSession, tenant: Tenant, invoice_id: int)
     if invoice is None:
         raise HTTPException(404, "invoice not found")
     return invoice
-
-
-def _dialect(session: AsyncSession) -> str:
-    return session.get_bind().dialect.name
 
 
 @router.get(
@@ -150,32 +149,44 @@ async def create_invoice(
     settings: SettingsDep,
 ) -> Invoice:
     data = await get_json(request, limit=settings.max_content_length, silent=True)
-    client_id = InvoiceClientRef.from_json(data, dialect=_dialect(session)).client_id
+    client_id = InvoiceClientRef.from_json(data).client_id
     client = await session.scalar(
         select(Client.id).where(Client.id == client_id, Client.tenant_id == tenant.id)
     )
     if client is None:
         raise invalid_field("client_id", CLIENT_ID_UNKNOWN)
-    payload = InvoiceCreate.from_json(data, dialect=_dialect(session))
+    payload = InvoiceCreate.from_json(data)
     invoice = Invoice(
         tenant_id=tenant.id,
         client_id=client,
-        number=await _next_number(session, tenant),
         amount=payload.amount,
         currency=payload.currency,
         status="draft",
         due_date=payload.due_date,
         notes=payload.notes,
     )
-    session.add(invoice)
-    await session.commit()
+    # Two creates at once may pick the same number: the loser takes the next one.
+    for attempt in range(NUMBER_ATTEMPTS):
+        invoice.number = await _next_number(session, tenant)
+        session.add(invoice)
+        try:
+            await session.commit()
+            break
+        except IntegrityError:
+            await session.rollback()
+            if attempt + 1 == NUMBER_ATTEMPTS:
+                raise
     response.headers["Location"] = f"/invoices/{invoice.id}"
     return invoice
 
 
 async def _next_number(session: AsyncSession, tenant: Tenant) -> str:
+    # Numbers are compared as numbers: INV-100000 comes after INV-99999.
     last = await session.scalar(
-        select(func.max(Invoice.number)).where(Invoice.tenant_id == tenant.id)
+        select(Invoice.number)
+        .where(Invoice.tenant_id == tenant.id)
+        .order_by(func.length(Invoice.number).desc(), Invoice.number.desc())
+        .limit(1)
     )
     return f"INV-{int(last.removeprefix('INV-')) + 1 if last else 1:05d}"
 
@@ -286,11 +297,11 @@ async def update_invoice(
 ) -> Invoice:
     invoice = await invoice_or_404(session, tenant, invoice_id)
     data = await get_json(request, limit=settings.max_content_length)
-    change = InvoiceStatusChange.from_json(data, dialect=_dialect(session))
+    change = InvoiceStatusChange.from_json(data)
     new_status = change.status if "status" in change.model_fields_set else invoice.status
     if "amount" in data and new_status != "draft":
         raise HTTPException(409, "only draft invoices can change their amount")
-    payload = InvoiceUpdate.from_json(data, dialect=_dialect(session))
+    payload = InvoiceUpdate.from_json(data)
     given = payload.model_fields_set
     if payload.status is not None:
         invoice.status = payload.status
@@ -423,7 +434,9 @@ async def upload_attachment(
             tenant_id=invoice.tenant_id, invoice_id=invoice.id, filename=filename
         )
         session.add(attachment)
-    attachment.content_type = content_type or "application/octet-stream"
+    if not content_type or len(content_type) > MAX_CONTENT_TYPE_LENGTH:
+        content_type = "application/octet-stream"
+    attachment.content_type = content_type
     attachment.size = size
     await session.commit()
     return AttachmentPublic(name=filename, size=size, content_type=attachment.content_type)

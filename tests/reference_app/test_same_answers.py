@@ -201,6 +201,22 @@ CASES: dict[str, list[Call]] = {
     ],
     "create invoice 400 not json": [Call("POST", "/invoices", TEXT, content=b'{"client_id": 1}')],
     "create invoice 413": [Call("POST", "/invoices", JSON, content=BIG)],
+    # input that once made the legacy service fail with a 500
+    "400 NUL in text": [
+        post("/clients", {"name": "\u0000"}),
+        post("/clients", {"name": "ok", "email": "a\u0000@b.test"}),
+        post("/invoices", {"client_id": 1, "amount": "1", "notes": "\u0000"}),
+    ],
+    "400 currency with newline": [
+        post("/invoices", {"client_id": 1, "amount": "1", "currency": "EUR\n"})
+    ],
+    "400 deeply nested json": [
+        Call("POST", "/invoices", JSON, content=b"[" * 100_000 + b"]" * 100_000),
+        Call("PATCH", "/clients/1", JSON, content=b"[" * 100_000 + b"]" * 100_000),
+    ],
+    "401 NUL in token": [Call("GET", "/me", {"Authorization": "Bearer acme\u0000"})],
+    "empty page past the end": [Call("GET", f"/invoices?page={2**80}")],
+    "400 file name too long": [upload("a" * 300 + ".txt")],
     "update invoice": [
         patch(
             "/invoices/3",
