@@ -64,11 +64,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request as StarletteRequest
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Match
+from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 __all__ = [
+    "BuildError",
     "Config",
     "FileStorage",
+    "FlaskSessionMiddleware",
+    "FlaskTemplates",
     "HTTPError",
     "JSONResponse",
     "abort",
@@ -80,20 +84,27 @@ __all__ = [
     "cli",
     "current_app",
     "errorhandler",
+    "flash",
     "flask_app",
     "g",
+    "get_flashed_messages",
     "install",
     "json_body",
     "jsonify",
     "make_response",
     "path",
     "raw_body",
+    "render_template",
+    "render_template_string",
     "request",
     "secure_filename",
     "send_file",
     "send_from_directory",
+    "session",
     "teardown_appcontext",
     "teardown_request",
+    "templates",
+    "url_for",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -1414,11 +1425,7 @@ class FlaskApp:
         state = self.fastapi.state
         env = getattr(state, "jinja_env", None)
         if env is None:
-            import jinja2
-
-            folder = os.path.join(state.root_path, getattr(state, "template_folder", "templates"))
-            env = jinja2.Environment(loader=jinja2.FileSystemLoader(folder), autoescape=True)
-            state.jinja_env = env
+            env = state.jinja_env = _jinja_environment(self.fastapi)
         return env
 
     def add_template_global(self, func: Any, name: str | None = None) -> None:
@@ -2030,6 +2037,290 @@ def _replay(body: bytes, receive: Receive) -> Receive:
     return replay
 
 
+# --- templates, url_for, flash and session (Flask's API over Jinja2 and SessionMiddleware) ---
+
+
+class BuildError(LookupError):
+    """`url_for` found no route of that name taking those values (werkzeug's BuildError)."""
+
+
+def _jinja_environment(app: FastAPI) -> Any:
+    """The app's Jinja environment as Flask builds it: autoescape for HTML/XML templates, the
+    app's `template_folder`, Flask's template globals."""
+    import jinja2
+
+    state = app.state
+    folder = getattr(state, "template_folder", "templates")
+    root = getattr(state, "root_path", os.getcwd())
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(os.path.join(root, folder or "templates")),
+        autoescape=jinja2.select_autoescape(["html", "htm", "xml", "xhtml", "svg"]),
+    )
+    env.globals.update(url_for=url_for, get_flashed_messages=get_flashed_messages)
+    return env
+
+
+def _template_context(app: FastAPI) -> dict[str, Any]:
+    """What Flask adds to every template's context: `config`, `request`, `session`, `g` and
+    what the app's context processors return."""
+    context: dict[str, Any] = {
+        "config": getattr(app.state, "config", {}),
+        "request": request,
+        "session": session,
+        "g": g,
+    }
+    for processor in getattr(app.state, "context_processors", []):
+        context.update(processor() or {})
+    return context
+
+
+class FlaskTemplates(Jinja2Templates):
+    """`Jinja2Templates` over the current app's Jinja environment (`app.jinja_env`), so views
+    return `templates.TemplateResponse(request, "x.html", {...})` with Flask's template
+    globals, filters and context processors."""
+
+    def __init__(self) -> None:
+        self.context_processors = []
+
+    @property  # type: ignore[override,unused-ignore]
+    def env(self) -> Any:  # type: ignore[override]
+        app = _current_app_or_none()
+        if app is None:
+            raise RuntimeError("templates are rendered while the app handles a request")
+        return FlaskApp(app).jinja_env
+
+    def TemplateResponse(
+        self,
+        request: StarletteRequest,
+        name: str,
+        context: dict[str, Any] | None = None,
+        *args: Any,
+        **kwargs: Any,
+    ) -> Any:
+        """Render with Flask's context (processors first, the view's values win, `request`
+        is Flask's), then keep Starlette's request in the response's context."""
+        merged = {**_template_context(request.app), **(context or {})}
+        response = super().TemplateResponse(request, name, merged, *args, **kwargs)
+        response.context["request"] = request
+        return response
+
+
+templates = FlaskTemplates()
+
+
+def render_template(template_name_or_list: str | list[str], **context: Any) -> str:
+    """Flask's `render_template`: the rendered text (views return it as HTML)."""
+    app = current_app._get_current_object()
+    env = FlaskApp(app).jinja_env
+    template = env.get_or_select_template(template_name_or_list)
+    return str(template.render({**_template_context(app), **context}))
+
+
+def render_template_string(source: str, **context: Any) -> str:
+    """Flask's `render_template_string`."""
+    app = current_app._get_current_object()
+    template = FlaskApp(app).jinja_env.from_string(source)
+    return str(template.render({**_template_context(app), **context}))
+
+
+def url_for(
+    endpoint: str,
+    *,
+    _anchor: str | None = None,
+    _method: str | None = None,
+    _scheme: str | None = None,
+    _external: bool | None = None,
+    **values: Any,
+) -> str:
+    """Flask's `url_for`: a path relative to the host (absolute with `_external=True`), from
+    the route's name (the Flask endpoint, `bp.view`), extra values as the query string."""
+    app = current_app._get_current_object()
+    ctx = _request_context.get()
+    if endpoint.startswith(".") and ctx is not None:
+        blueprint = request.blueprint
+        endpoint = f"{blueprint}{endpoint}" if blueprint else endpoint[1:]
+    if endpoint == "static" and "filename" in values:
+        values["path"] = values.pop("filename")
+    values = {key: value for key, value in values.items() if value is not None}
+    for entry in _routing(app).entries:
+        if entry.name != endpoint:
+            continue
+        if _method is not None and entry.methods and _method.upper() not in entry.methods:
+            continue
+        convertors = dict(getattr(entry.route, "param_convertors", {}))
+        if not set(convertors) <= set(values):
+            continue
+        params = {
+            key: convertors[key].convert(str(value))
+            if not isinstance(value, int | float | uuid.UUID)
+            else value
+            for key, value in values.items()
+            if key in convertors
+        }
+        try:
+            path = str(app.url_path_for(endpoint, **params))
+        except Exception:  # another route of that name may fit
+            continue
+        query = [(key, value) for key, value in values.items() if key not in convertors]
+        if query:
+            path += "?" + urllib.parse.urlencode(query, doseq=True)
+        if _anchor is not None:
+            path += "#" + urllib.parse.quote(_anchor)
+        root = ctx.scope.get("root_path", "") if ctx is not None else ""
+        if _external or _scheme is not None:
+            base = request.host_url.rstrip("/") if ctx is not None else "http://localhost"
+            if _scheme is not None:
+                base = _scheme + "://" + base.partition("://")[2]
+            return base + root + path
+        return root + path
+    raise BuildError(f"Could not build url for endpoint {endpoint!r} with values {sorted(values)}")
+
+
+class _Session(dict[str, Any]):
+    """What a request without a session reads: nothing; writing needs a SECRET_KEY."""
+
+
+class SessionProxy:
+    """Flask's `session` for the current request: `request.session` (a dict signed into the
+    `session` cookie by `FlaskSessionMiddleware`), with `permanent`/`modified` accepted."""
+
+    def _data(self) -> dict[str, Any]:
+        data: dict[str, Any] | None = _context().scope.get("session")
+        if data is None:
+            raise RuntimeError(
+                "The session is unavailable because no secret key was set. Set SECRET_KEY"
+                " in the app's config."
+            )
+        return data
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data()[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._data()[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self._data()[key]
+
+    def __contains__(self, key: object) -> bool:
+        data: dict[str, Any] = _context().scope.get("session") or {}
+        return key in data
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict(_context().scope.get("session") or {}))
+
+    def __len__(self) -> int:
+        return len(_context().scope.get("session") or {})
+
+    def __bool__(self) -> bool:
+        return bool(_context().scope.get("session"))
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return (_context().scope.get("session") or {}).get(key, default)
+
+    def pop(self, key: str, *default: Any) -> Any:
+        data = _context().scope.get("session")
+        if data is None:
+            if default:
+                return default[0]
+            raise KeyError(key)
+        return data.pop(key, *default)
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        return self._data().setdefault(key, default)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        self._data().update(*args, **kwargs)
+
+    def clear(self) -> None:
+        data = _context().scope.get("session")
+        if data is not None:
+            data.clear()
+
+    def keys(self) -> Any:
+        return dict(_context().scope.get("session") or {}).keys()
+
+    def items(self) -> Any:
+        return dict(_context().scope.get("session") or {}).items()
+
+    def values(self) -> Any:
+        return dict(_context().scope.get("session") or {}).values()
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name not in ("permanent", "modified", "accessed"):
+            raise AttributeError(name)  # Starlette's session is saved whenever it changes
+
+    def __getattr__(self, name: str) -> Any:
+        if name in ("permanent", "modified", "accessed", "new"):
+            return False
+        raise AttributeError(name)
+
+
+session = cast(dict[str, Any], SessionProxy())
+
+_FLASHES_KEY = "flask_compat.flashes"
+
+
+def flash(message: str, category: str = "message") -> None:
+    """Flask's `flash`: the message waits in the session until the next page reads it."""
+    flashes = list(session.get("_flashes", []))
+    flashes.append([category, message])
+    session["_flashes"] = flashes
+
+
+def get_flashed_messages(
+    with_categories: bool = False, category_filter: Iterable[str] = ()
+) -> list[Any]:
+    """Flask's `get_flashed_messages`: taken from the session once, kept for the request."""
+    scope = _context().scope
+    flashes: list[tuple[str, str]] | None = scope.get(_FLASHES_KEY)
+    if flashes is None:
+        stored = session.pop("_flashes", []) if "_flashes" in session else []
+        flashes = [(category, message) for category, message in stored]
+        scope[_FLASHES_KEY] = flashes
+    wanted = list(category_filter)
+    if wanted:
+        flashes = [flashed for flashed in flashes if flashed[0] in wanted]
+    if with_categories:
+        return list(flashes)
+    return [message for _, message in flashes]
+
+
+class FlaskSessionMiddleware:
+    """Starlette's `SessionMiddleware` keyed by the app's `SECRET_KEY` (read per request, so a
+    key set after the app is made counts), cookie named by `SESSION_COOKIE_NAME`. Cookies
+    signed by Flask are not read: they are signed differently, so users sign in again."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self._signed: dict[tuple[str, str, bool], ASGIApp] = {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        config = getattr(scope["app"].state, "config", {})
+        secret = config.get("SECRET_KEY")
+        if not secret:
+            await self.app(scope, receive, send)
+            return
+        name = config.get("SESSION_COOKIE_NAME") or "session"
+        secure = bool(config.get("SESSION_COOKIE_SECURE"))
+        key = (str(secret), name, secure)
+        signed = self._signed.get(key)
+        if signed is None:
+            from starlette.middleware.sessions import SessionMiddleware
+
+            signed = self._signed[key] = SessionMiddleware(
+                self.app,
+                secret_key=str(secret),
+                session_cookie=name,
+                max_age=None,
+                https_only=secure,
+            )
+        await signed(scope, receive, send)
+
+
 # --- installation --------------------------------------------------------------------------
 
 
@@ -2042,6 +2333,7 @@ def install(
     instance_path: str | None = None,
     instance_relative_config: bool = False,
     root_path: str | None = None,
+    template_folder: str | None = "templates",
     **_: Any,
 ) -> FastAPI:
     """Give `app` Flask's request lifecycle, answers and app attributes (see module doc)."""
@@ -2059,6 +2351,8 @@ def install(
     app.state.json = JSONSettings()
     app.state.logger = logging.getLogger(app.state.name)
     app.add_middleware(FlaskBehaviourMiddleware)
+    app.state.template_folder = template_folder
+    app.add_middleware(FlaskSessionMiddleware)  # outside: hooks and views see the session
     app.add_exception_handler(StarletteHTTPException, _http_exception_handler)
     app.add_exception_handler(RequestValidationError, _validation_exception_handler)
     if static_folder:
@@ -2090,3 +2384,255 @@ def _instance_path(import_name: str) -> str:
     if package_dir.startswith(prefix + os.sep):
         return os.path.join(prefix, "var", f"{import_name}-instance")
     return os.path.join(package_dir, "instance")
+
+
+# --- class-based views, flask-restful, extensions (migrate: class views) -------------------
+
+_VIEW_VERBS = ("get", "post", "put", "patch", "delete", "head", "options")
+
+
+def _view_endpoint(
+    cls: type[Any],
+    attribute: str,
+    args: tuple[Any, ...],
+    kwargs: Mapping[str, Any],
+    wrap: Callable[[Callable[..., Any]], Callable[..., Any]] | None = None,
+) -> Callable[..., Any]:
+    """A route endpoint that makes a new instance per request (as Flask's `as_view` does)
+    and calls its method with what FastAPI resolved; the signature is the method's without
+    `self`, with its annotations resolved in the module that defined it."""
+    import functools
+    import typing
+
+    function = getattr(cls, attribute)
+    try:
+        hints = typing.get_type_hints(function, include_extras=True)
+    except (NameError, TypeError):
+        hints = {}
+    signature = inspect.signature(function)
+    parameters = [
+        p.replace(annotation=hints.get(name, p.annotation))
+        for name, p in list(signature.parameters.items())[1:]
+    ]
+    new_signature = signature.replace(parameters=parameters, return_annotation=inspect._empty)
+
+    def call(**values: Any) -> Any:
+        method = getattr(cls(*args, **kwargs), attribute)
+        return (wrap or (lambda m: m))(method)(**values)
+
+    endpoint: Callable[..., Any]
+    if inspect.iscoroutinefunction(function):
+
+        async def endpoint(**values: Any) -> Any:
+            result = call(**values)
+            return await result if inspect.isawaitable(result) else result
+
+    else:
+
+        def endpoint(**values: Any) -> Any:
+            return call(**values)
+
+    for decorator in getattr(cls, "decorators", None) or ():
+        endpoint = functools.wraps(endpoint)(decorator(endpoint))
+    endpoint.__name__ = f"{cls.__name__}_{attribute}"
+    endpoint.__qualname__ = f"{cls.__qualname__}.{attribute}"
+    endpoint.__dict__["__signature__"] = new_signature
+    return endpoint
+
+
+@dataclasses.dataclass
+class ClassView:
+    """What `SomeView.as_view(name, *args, **kwargs)` returns: a class and how to build it."""
+
+    cls: type[Any]
+    name: str
+    args: tuple[Any, ...] = ()
+    kwargs: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+
+
+class View:
+    """`flask.views.View`: `dispatch_request` serves the verbs in `methods` (GET by default)."""
+
+    methods: Iterable[str] | None = None
+    decorators: Iterable[Callable[..., Any]] = ()
+
+    @classmethod
+    def as_view(cls, name: str, *args: Any, **kwargs: Any) -> ClassView:
+        return ClassView(cls, name, args, kwargs)
+
+    @classmethod
+    def view_methods(cls) -> dict[str, str]:
+        """HTTP method → the attribute serving it."""
+        return {m.upper(): "dispatch_request" for m in cls.methods or ["GET"]}
+
+
+class MethodView(View):
+    """`flask.views.MethodView`: one HTTP method per method (`get`, `post`, ...)."""
+
+    @classmethod
+    def view_methods(cls) -> dict[str, str]:
+        return {verb.upper(): verb for verb in _VIEW_VERBS if callable(getattr(cls, verb, None))}
+
+
+def add_class_view(
+    router: Any,
+    path: str,
+    view: ClassView,
+    *,
+    methods: Iterable[str] | None = None,
+    name: str | None = None,
+    **options: Any,
+) -> None:
+    """`add_url_rule(rule, view_func=Cls.as_view(name), methods=)`: one route per method."""
+    served = view.cls.view_methods()
+    wanted = [m.upper() for m in methods] if methods is not None else list(served)
+    for method in wanted:
+        attribute = served.get(method)
+        if attribute is None or (method == "HEAD" and "GET" in served):
+            continue
+        endpoint = _view_endpoint(view.cls, attribute, view.args, view.kwargs)
+        router.add_api_route(path, endpoint, methods=[method], name=name or view.name, **options)
+
+
+# flask-restful ------------------------------------------------------------------------------
+
+
+class RestfulAbort(HTTPError):
+    """`flask_restful.abort(code, **data)`: the resource answers `data` as JSON."""
+
+    def __init__(self, status_code: int, data: Mapping[str, Any] | None = None) -> None:
+        super().__init__(status_code)
+        self.data = dict(data) if data else None
+
+
+def restful_abort(http_status_code: int, **kwargs: Any) -> Any:
+    """`flask_restful.abort`: with keywords they are the JSON body, else `{"message": ...}`."""
+    raise RestfulAbort(http_status_code, kwargs)
+
+
+class _RestfulJSON(Response):
+    """flask-restful's `output_json`: `json.dumps(data, **RESTFUL_JSON)` plus a newline."""
+
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        app = _current_app_or_none()
+        config = getattr(app.state, "config", None) if app is not None else None
+        settings = dict(config.get("RESTFUL_JSON", {})) if config is not None else {}
+        if config is not None and config.get("DEBUG"):
+            settings.setdefault("indent", 4)
+        return (json.dumps(content, **settings) + "\n").encode()
+
+
+def restful_response(result: Any) -> Response:
+    """What a flask-restful resource returns → a response: data (dict, list, str, number)
+    is always JSON; `(data, status)`, `(data, status, headers)`, `(data, headers)`."""
+    if isinstance(result, Response):
+        return result
+    status, headers = 200, None
+    if isinstance(result, tuple):
+        if len(result) == 3:
+            result, status, headers = result
+        elif len(result) == 2:
+            if isinstance(result[1], Mapping):
+                result, headers = result
+            else:
+                result, status = result
+    if isinstance(result, Response):
+        response = result
+        response.status_code = int(status)
+    else:
+        response = _RestfulJSON(result, status_code=int(status))
+    for key, value in (headers or {}).items():
+        response.headers[key] = str(value)
+    return response
+
+
+def _restful_error(exc: StarletteHTTPException) -> Response:
+    error = HTTPError.from_exception(exc)
+    if error.response is not None:
+        return error.response
+    data = getattr(exc, "data", None) or {"message": error.description}
+    response = _RestfulJSON(data, status_code=error.code)
+    for key, value in (exc.headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+class Resource(MethodView):
+    """`flask_restful.Resource` / `flask_restx.Resource`: methods return data (JSON),
+    HTTP errors raised in them answer `{"message": ...}` as flask-restful's `handle_error`."""
+
+    method_decorators: Iterable[Callable[..., Any]] | Mapping[str, Any] = ()
+
+    @classmethod
+    def _decorated(cls, attribute: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        decorators = cls.method_decorators
+        chosen = decorators.get(attribute, []) if isinstance(decorators, Mapping) else decorators
+
+        def wrap(method: Callable[..., Any]) -> Callable[..., Any]:
+            for decorator in chosen:
+                method = decorator(method)
+            if inspect.iscoroutinefunction(method):
+
+                async def run_async(**values: Any) -> Response:
+                    try:
+                        return restful_response(await method(**values))
+                    except StarletteHTTPException as exc:
+                        return _restful_error(exc)
+
+                return run_async
+
+            def run(**values: Any) -> Response:
+                try:
+                    return restful_response(method(**values))
+                except StarletteHTTPException as exc:
+                    return _restful_error(exc)
+
+            return run
+
+        return wrap
+
+
+class Api:
+    """`flask_restful.Api(app_or_blueprint, prefix=)` / `init_app(app)`: `add_resource`
+    adds one FastAPI route per method of the resource, under the rules given (converted)."""
+
+    def __init__(self, app: Any = None, prefix: str = "", **options: Any) -> None:
+        self.app = app
+        self.prefix = prefix
+        self.options = options
+        self.resources: list[tuple[type[Resource], tuple[str, ...], dict[str, Any]]] = []
+
+    def init_app(self, app: Any) -> None:
+        self.app = app
+        for resource, urls, kwargs in self.resources:
+            self._register(resource, urls, kwargs)
+
+    def add_resource(self, resource: type[Resource], *urls: str, **kwargs: Any) -> None:
+        if self.app is None:
+            self.resources.append((resource, urls, kwargs))
+        else:
+            self._register(resource, urls, kwargs)
+
+    def resource(self, *urls: str, **kwargs: Any) -> Callable[[type[Resource]], type[Resource]]:
+        def decorator(cls: type[Resource]) -> type[Resource]:
+            self.add_resource(cls, *urls, **kwargs)
+            return cls
+
+        return decorator
+
+    def _register(self, resource: type[Resource], urls: tuple[str, ...], kwargs: Any) -> None:
+        name = kwargs.get("endpoint") or resource.__name__.lower()
+        args = tuple(kwargs.get("resource_class_args", ()))
+        class_kwargs = dict(kwargs.get("resource_class_kwargs") or {})
+        for url in urls:
+            for method, attribute in resource.view_methods().items():
+                if method == "HEAD" and "GET" in resource.view_methods():
+                    continue
+                endpoint = _view_endpoint(
+                    resource, attribute, args, class_kwargs, resource._decorated(attribute)
+                )
+                self.app.add_api_route(
+                    path(self.prefix + url), endpoint, methods=[method], name=name
+                )
