@@ -14,10 +14,14 @@ from migrator.transforms.imports import ImportsConcern
 from migrator.transforms.request import RequestConcern
 from migrator.transforms.responses import ResponseConcern
 from migrator.transforms.routes import RouteConcern
+from migrator.transforms.sessions import SessionConcern
+from migrator.transforms.templates import TemplateConcern
 
 CONCERNS: tuple[type[Concern], ...] = (
     RouteConcern,
     RequestConcern,
+    TemplateConcern,
+    SessionConcern,
     ResponseConcern,
     ErrorConcern,
     AppConcern,

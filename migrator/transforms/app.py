@@ -42,6 +42,8 @@ KNOWN_ATTRIBUTES = {
     "run",
     "state",
     "app_context",
+    "test_client",  # migrator/transforms/test_client.py
+    "test_request_context",
     "cli",
     "include_router",
     "mount",

@@ -61,6 +61,8 @@ for _short, _names in {
     "url_for": ["flask.url_for", "flask.helpers.url_for"],
     "flash": ["flask.flash", "flask.helpers.flash"],
     "render_template_string": ["flask.render_template_string"],
+    "get_flashed_messages": ["flask.get_flashed_messages", "flask.helpers.get_flashed_messages"],
+    "FlaskClient": ["flask.testing.FlaskClient"],
 }.items():
     for _name in _names:
         FLASK_API[_name] = _short
@@ -111,6 +113,13 @@ COMPAT_PROVIDED = {
     "send_file",
     "send_from_directory",
     "secure_filename",
+    # templates, url_for, flash and session (migrator/transforms/templates.py, sessions.py)
+    "render_template",
+    "render_template_string",
+    "url_for",
+    "flash",
+    "get_flashed_messages",
+    "session",
 }
 
 
@@ -156,6 +165,7 @@ class FunctionInfo:
     response_names: set[str] = field(default_factory=set)
     statement_index: int = -1
     top_statements: dict[int, int] = field(default_factory=dict)
+    keep_returns: bool = False  # a flask-restful method: flask_compat turns returns into JSON
 
     @property
     def view(self) -> FunctionInfo | None:

@@ -30,6 +30,12 @@ RULE_FOR_MOVE = {
     "secure_filename": Rule.RESPONSE,
     "HTTPException": Rule.ABORT,
     "Response": Rule.RESPONSE,
+    "render_template": Rule.TEMPLATES,
+    "render_template_string": Rule.TEMPLATES,
+    "url_for": Rule.URL_FOR,
+    "session": Rule.SESSION,
+    "flash": Rule.FLASH,
+    "get_flashed_messages": Rule.FLASH,
 }
 NOT_CONVERTED = {"session", "render_template", "url_for", "flash", "render_template_string"}
 
@@ -184,7 +190,7 @@ class ImportsConcern(Concern):
 
     def _note_unsupported(self, short: str) -> None:
         self._note_sync(short)
-        if short not in NOT_CONVERTED:
+        if short not in NOT_CONVERTED or self.state.enabled(RULE_FOR_MOVE[short]):
             return
         note = f"{short} is not converted yet (still imported from Flask)"
         view = self.state.view

@@ -198,6 +198,8 @@ class ResponseConcern(Concern):
         view = self.state.in_view_body()
         if view is None or updated_node.value is None or not self.state.enabled(Rule.RETURNS):
             return updated_node
+        if view.keep_returns:
+            return updated_node
         assert original_node.value is not None
         value = self._view_return(view, original_node.value, updated_node.value)
         return updated_node.with_changes(value=value)
@@ -256,7 +258,10 @@ class ResponseConcern(Concern):
                 "send_from_directory",
                 "render_template",
             ):
-                return "html" if name == "render_template" else "response"
+                rendered = isinstance(value, cst.Call) and nodes.dotted(value.func) == (
+                    "templates.TemplateResponse"  # migrator/transforms/templates.py
+                )
+                return "html" if name == "render_template" and not rendered else "response"
             if isinstance(original.func, cst.Name) and original.func.value == "str":
                 return "html"
             func = original.func
@@ -268,6 +273,7 @@ class ResponseConcern(Concern):
             ):
                 return "html"
         if isinstance(value, cst.Call) and nodes.dotted(value.func) in (
+            "templates.TemplateResponse",
             "JSONResponse",
             "HTMLResponse",
             "Response",
