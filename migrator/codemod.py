@@ -64,6 +64,7 @@ class MigrationResult:
     findings: list[dict[str, object]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     spec: str | None = None
+    copies: list[tuple[Path, str]] = field(default_factory=list)  # (source, relpath): data files
 
     @property
     def routes(self) -> list[RouteRecord]:
@@ -153,6 +154,7 @@ def migrate(
     jobs: int = 1,
     disabled: frozenset[Rule] = frozenset(),
     progress: Callable[[int, int], None] | None = None,
+    spec: Path | None = None,
 ) -> MigrationResult:
     """Gather facts and convert every file of the project at `src` (nothing is written)."""
     facts = gather(src)
@@ -187,6 +189,14 @@ def migrate(
             )
             findings[key] = finding
     result.findings = [findings[key] for key in sorted(findings)]
+    if spec is not None:
+        from migrator.models import apply_spec
+
+        apply_spec(result, spec)
+    if Rule.FALLBACK not in disabled:
+        from migrator.transforms.fallback import apply_fallback
+
+        apply_fallback(result)
     return result
 
 
@@ -340,6 +350,11 @@ def write_result(result: MigrationResult, root: Path) -> None:
     for file in result.files:
         if file.status == "converted" and file.new is not None:
             atomic_write(root / file.relpath, file.new)
+    for source, relpath in result.copies:
+        target = root / relpath
+        if source.resolve() != target.resolve():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
 
 
 def atomic_write(path: Path, text: str) -> None:

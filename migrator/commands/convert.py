@@ -35,7 +35,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="parallel worker processes (default: CPU count)",
     )
     parser.add_argument(
-        "--spec", metavar="OPENAPI_FILE", type=Path, help="legacy OpenAPI contract (not used yet)"
+        "--spec",
+        metavar="OPENAPI_FILE",
+        type=Path,
+        help="legacy OpenAPI contract: Pydantic models (api_models.py) and its documentation",
     )
     parser.add_argument(
         "--disable",
@@ -87,10 +90,8 @@ def run(args: argparse.Namespace) -> int:
             if total > PROGRESS_THRESHOLD:
                 progress.update(task, completed=done, total=total, visible=True)
 
-        result = codemod.migrate(src, jobs=args.jobs, disabled=disabled, progress=advance)
-    if args.spec is not None:
-        result.notes.append(
-            f"--spec {args.spec}: accepted, not used yet (typed models come in part 2)"
+        result = codemod.migrate(
+            src, jobs=args.jobs, disabled=disabled, progress=advance, spec=args.spec
         )
 
     if args.diff:

@@ -1,0 +1,394 @@
+"""The fallback mount: the routes the codemod left behind keep serving from Flask.
+
+Runs after every file is converted (it needs the whole run's routes). When some route is
+`unsupported`, the output project gets:
+
+- a copy of the original Flask package beside the migrated one, `<pkg>_flask_legacy`
+  (or `<module>_flask_legacy.py` for a one-file project), with the package's own absolute
+  imports pointed at the copy, data files (templates, static) included;
+- the generated module `flask_fallback.py` beside `flask_compat.py`, listing the
+  left-behind views (`LEFT_BEHIND`: not registered on the FastAPI app);
+- `flask_fallback.mount(app, "<pkg>_flask_legacy.<module>:<app or factory>", ...)` right
+  after each `flask_compat.install(app, ...)`: the Flask app, mounted with a2wsgi after every
+  native route, answers whatever FastAPI does not route natively.
+
+A second run reuses the copy found beside SRC (the migrated package no longer holds the
+Flask code) and finds the mount call already there, so it changes nothing.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import libcst as cst
+from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import AddImportsVisitor
+
+if TYPE_CHECKING:
+    from migrator.codemod import FileResult, MigrationResult
+
+LEGACY_SUFFIX = "_flask_legacy"
+FALLBACK_NAME = "flask_fallback"
+MOUNT_NOTE = "served by the Flask fallback mount (a2wsgi) until converted"
+_SKIP = {"__pycache__", ".git"}
+
+
+@dataclass(frozen=True)
+class _Layout:
+    package: str  # the migrated top-level module or package ("httpbin")
+    legacy: str  # its copy's name ("httpbin_flask_legacy")
+    source: Path  # where the Flask code to copy is (SRC, or the copy beside it)
+    is_package: bool
+
+
+def fallback_source(left_behind: list[str]) -> str:
+    """The generated `flask_fallback.py`, listing the views it keeps off the FastAPI app."""
+    text = resources.files("migrator.templates").joinpath(f"{FALLBACK_NAME}.py").read_text()
+    entries = "".join(f"        {symbol!r},\n" for symbol in sorted(set(left_behind)))
+    listed = f"frozenset(\n    {{\n{entries}    }}\n)" if entries else "frozenset()"
+    return text.replace("LEFT_BEHIND: frozenset[str] = frozenset()", f"LEFT_BEHIND = {listed}")
+
+
+def apply_fallback(result: MigrationResult) -> None:
+    """Add the copy, the generated module and the mount calls when a route was left behind."""
+    left = [route for route in result.routes if route.status == "unsupported"]
+    if not left:
+        return
+    facts = result.facts
+    layout = _layout(facts.src, facts.import_root)
+    if layout is None:
+        result.notes.append(
+            f"{len(left)} unsupported route(s) are not served: the fallback mount needs a "
+            "package or a single module (a folder of top-level modules cannot be imported "
+            "twice, as Flask and as FastAPI)"
+        )
+        return
+    for route in left:
+        route.notes.append(MOUNT_NOTE)
+    mounted = _add_mount_calls(result, layout)
+    if not mounted:
+        result.notes.append(
+            f"{len(left)} unsupported route(s) are not served: no `flask_compat.install(app)` "
+            "at module level or in a top-level factory to mount the Flask app on"
+        )
+        return
+    compat_dir = facts.compat_relpath.rpartition("/")[0]
+    fallback_relpath = f"{compat_dir}/{FALLBACK_NAME}.py" if compat_dir else f"{FALLBACK_NAME}.py"
+    _add_generated(result, fallback_relpath, fallback_source([r.symbol for r in left]))
+    _add_copy(result, layout)
+    served = ", ".join(f"{'/'.join(r.methods)} {r.rule}" for r in left[:12])
+    more = f" and {len(left) - 12} more" if len(left) > 12 else ""
+    result.notes.append(
+        f"{len(left)} route(s) left behind are served by the original Flask app, copied to "
+        f"`{layout.legacy}` and mounted with a2wsgi after every native route "
+        f"(`{FALLBACK_NAME}.mount` in {', '.join(mounted)}): {served}{more}"
+    )
+
+
+def _layout(src: Path, import_root: Path) -> _Layout | None:
+    src = src.resolve()
+    if src.is_file():
+        name = src.stem
+        copy = src.parent / f"{name}{LEGACY_SUFFIX}.py"
+        return _Layout(name, name + LEGACY_SUFFIX, copy if copy.exists() else src, False)
+    if not (src / "__init__.py").exists() or src.parent.resolve() != import_root.resolve():
+        return None
+    copy = src.parent / f"{src.name}{LEGACY_SUFFIX}"
+    return _Layout(src.name, src.name + LEGACY_SUFFIX, copy if copy.is_dir() else src, True)
+
+
+def _add_generated(result: MigrationResult, relpath: str, text: str) -> None:
+    from migrator.codemod import FileResult
+
+    existing = result.facts.src.resolve().parent / relpath
+    old = existing.read_text(errors="replace") if existing.exists() else ""
+    result.files = [f for f in result.files if f.relpath != relpath]
+    if old == text:
+        result.files.append(FileResult(relpath, "unchanged"))
+    elif old:  # edited by the team (views moved out of LEFT_BEHIND): theirs
+        result.files.append(
+            FileResult(
+                relpath,
+                "unchanged",
+                notes=[f"{relpath} exists and differs: kept as is (delete it to regenerate)"],
+            )
+        )
+    else:
+        result.files.append(
+            FileResult(relpath, "converted", old="", new=text, notes=["generated fallback mount"])
+        )
+    result.files.sort(key=lambda f: f.relpath)
+
+
+def _add_copy(result: MigrationResult, layout: _Layout) -> None:
+    """The Flask code beside the migrated package: `.py` files as results, the rest copied."""
+    from migrator.codemod import FileResult
+
+    root = result.facts.src.resolve().parent
+    files: list[FileResult] = []
+    if not layout.is_package:
+        sources = [(layout.source, f"{layout.legacy}.py")]
+    else:
+        sources = [
+            (path, f"{layout.legacy}/{path.relative_to(layout.source).as_posix()}")
+            for path in sorted(layout.source.rglob("*"))
+            if path.is_file() and not _SKIP & set(path.relative_to(layout.source).parts)
+        ]
+    for path, relpath in sources:
+        if path.suffix != ".py":
+            result.copies.append((path, relpath))
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            result.copies.append((path, relpath))
+            continue
+        new = retarget_imports(text, layout.package, layout.legacy)
+        target = root / relpath
+        if target.exists() and target.read_text(errors="replace") == new:
+            files.append(FileResult(relpath, "unchanged"))
+        else:
+            files.append(FileResult(relpath, "converted", old="", new=new))
+    if files:
+        files[0].notes.append(
+            f"the original Flask code, kept for the fallback mount as `{layout.legacy}`"
+        )
+    result.files.extend(files)
+    result.files.sort(key=lambda f: f.relpath)
+
+
+def retarget_imports(text: str, package: str, legacy: str) -> str:
+    """Point the absolute imports of `package` at `legacy`, leaving everything else as is."""
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return text
+    lines = text.splitlines(keepends=True)
+    edits: list[tuple[int, int, int, int, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            if node.module == package or node.module.startswith(package + "."):
+                segment = ast.get_source_segment(text, node)
+                if segment is None:
+                    continue
+                pattern = re.compile(rf"(from\s+){re.escape(package)}(?=[.\s])")
+                replaced = pattern.sub(rf"\g<1>{legacy}", segment, count=1)
+                edits.append(_edit(node, replaced))
+        elif isinstance(node, ast.Import):
+            if not any(_ours(alias.name, package) for alias in node.names):
+                continue
+            names = []
+            for alias in node.names:
+                if not _ours(alias.name, package):
+                    names.append(alias.name + (f" as {alias.asname}" if alias.asname else ""))
+                elif alias.asname:
+                    names.append(f"{legacy}{alias.name[len(package) :]} as {alias.asname}")
+                elif alias.name == package:
+                    names.append(f"{legacy} as {package}")
+                else:  # `import pkg.sub` binds `pkg`: import the copy's sub, bind `pkg` to it
+                    names += [f"{legacy}{alias.name[len(package) :]}", f"{legacy} as {package}"]
+            edits.append(_edit(node, "import " + ", ".join(names)))
+    for line, col, end_line, end_col, new in sorted(edits, reverse=True):
+        head = "".join(lines[: line - 1]) + lines[line - 1][:col]
+        tail = lines[end_line - 1][end_col:] + "".join(lines[end_line:])
+        rebuilt = head + new + tail
+        lines = rebuilt.splitlines(keepends=True)
+    return "".join(lines)
+
+
+def _ours(name: str, package: str) -> bool:
+    return name == package or name.startswith(package + ".")
+
+
+def _edit(node: ast.stmt, new: str) -> tuple[int, int, int, int, str]:
+    assert node.end_lineno is not None and node.end_col_offset is not None
+    return (node.lineno, node.col_offset, node.end_lineno, node.end_col_offset, new)
+
+
+# --- calls after `flask_compat.install(app, ...)` ---------------------------------------------
+
+# (relpath of the file, the app's name, the enclosing top-level function) → the statement
+MakeCode = Callable[[str, str, "cst.FunctionDef | None"], str]
+
+
+def _add_mount_calls(result: MigrationResult, layout: _Layout) -> list[str]:
+    """After each `<compat>.install(app, ...)`, `flask_fallback.mount(app, target, ...)`."""
+    facts = result.facts
+    compat_package = facts.compat_module.rpartition(".")[0]
+    fallback_module = f"{compat_package}.{FALLBACK_NAME}" if compat_package else FALLBACK_NAME
+    modules = {file.relpath: file.module for file in facts.files}
+
+    def make(relpath: str, app: str, function: cst.FunctionDef | None) -> str:
+        legacy_module = layout.legacy + modules[relpath][len(layout.package) :]
+        return _mount_code(app, legacy_module, function)
+
+    return add_after_install(result, fallback_module, make, f"{FALLBACK_NAME}.mount")
+
+
+def add_after_install(
+    result: MigrationResult,
+    module: str,
+    make: MakeCode,
+    marker: str,
+) -> list[str]:
+    """Insert a statement after each `<compat>.install(app, ...)` (module level or a top-level
+    function) and import `module`; `marker` (`name.func`) says it is already there. `make`
+    gives the statement's code. Returns the relpaths of the files holding an install call."""
+    facts = result.facts
+    compat_name = facts.compat_module.rpartition(".")[2]
+    root = facts.src.resolve().parent
+    modules = {file.relpath: file.module for file in facts.files}
+    found: list[str] = []
+    for file in result.files:
+        if file.relpath not in modules:
+            continue
+        text = file.new
+        if text is None:
+            path = root / file.relpath
+            if not path.exists():
+                continue
+            text = path.read_text(errors="replace")
+        if f"{compat_name}.install(" not in text:
+            continue
+        adder = _AfterInstall(compat_name, file.relpath, make, marker)
+        new_tree = cst.parse_module(text).visit(adder)
+        if adder.found:
+            found.append(file.relpath)
+        if not adder.added:
+            continue
+        context = CodemodContext(full_module_name=modules[file.relpath])
+        package, _, name = module.rpartition(".")
+        if package:
+            AddImportsVisitor.add_needed_import(context, package, name)
+        else:
+            AddImportsVisitor.add_needed_import(context, name)
+        replace_text(result, file, AddImportsVisitor(context).transform_module(new_tree).code)
+    return found
+
+
+def replace_text(result: MigrationResult, file: FileResult, new: str) -> None:
+    """A post-pass rewrote `file`: record it (an unchanged file becomes converted)."""
+    if file.status != "converted":
+        path = result.facts.src.resolve().parent / file.relpath
+        file.old = path.read_text(errors="replace")
+        file.status = "converted"
+    file.new = new
+
+
+def _mount_code(app: str, legacy_module: str, function: cst.FunctionDef | None) -> str:
+    if function is None:
+        return f'{FALLBACK_NAME}.mount({app}, "{legacy_module}:{app}")\n'
+    target = f"{legacy_module}:{function.name.value}"
+    params = function.params
+    args = [p.name.value for p in params.posonly_params]
+    args += [f"{p.name.value}={p.name.value}" for p in params.params]
+    if isinstance(params.star_arg, cst.Param):
+        args.append(f"*{params.star_arg.name.value}")
+    args += [f"{p.name.value}={p.name.value}" for p in params.kwonly_params]
+    if params.star_kwarg is not None:
+        args.append(f"**{params.star_kwarg.name.value}")
+    extra = "".join(f", {arg}" for arg in args)
+    return f'{FALLBACK_NAME}.mount({app}, "{target}"{extra})\n'
+
+
+class _AfterInstall(cst.CSTTransformer):
+    """Insert a statement after an install call at module level or in a top-level def."""
+
+    def __init__(self, compat_name: str, relpath: str, make: MakeCode, marker: str) -> None:
+        self.compat_name = compat_name
+        self.relpath = relpath
+        self.make = make
+        self.marker = marker
+        self.depth = 0
+        self.function: cst.FunctionDef | None = None
+        self.found = False
+        self.added = False
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        self.depth += 1
+        if self.depth == 1:
+            self.function = node
+        return self.depth == 1
+
+    def leave_FunctionDef(
+        self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
+    ) -> cst.FunctionDef:
+        self.depth -= 1
+        if self.depth == 0:
+            self.function = None
+        return updated_node
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def leave_IndentedBlock(
+        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
+    ) -> cst.IndentedBlock:
+        if self.depth != 1 or self.function is None:
+            return updated_node
+        return updated_node.with_changes(body=self._insert(updated_node.body, self.function))
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        return updated_node.with_changes(body=self._insert(updated_node.body, None))
+
+    def _insert(
+        self, body: Sequence[cst.BaseStatement], function: cst.FunctionDef | None
+    ) -> list[cst.BaseStatement]:
+        statements = list(body)
+        out: list[cst.BaseStatement] = []
+        for index, statement in enumerate(statements):
+            out.append(statement)
+            app = self._installed_app(statement)
+            if app is None:
+                continue
+            self.found = True
+            following = statements[index + 1 : index + 4]
+            if any(_calls(s, self.marker) for s in following):
+                continue
+            out.append(cst.parse_statement(self.make(self.relpath, app, function)))
+            self.added = True
+        return out
+
+    def _installed_app(self, statement: cst.BaseStatement) -> str | None:
+        if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+            return None
+        expr = statement.body[0]
+        if not isinstance(expr, cst.Expr) or not isinstance(expr.value, cst.Call):
+            return None
+        call = expr.value
+        func = call.func
+        if not (
+            isinstance(func, cst.Attribute)
+            and func.attr.value == "install"
+            and isinstance(func.value, cst.Name)
+            and func.value.value == self.compat_name
+            and call.args
+            and isinstance(call.args[0].value, cst.Name)
+        ):
+            return None
+        app = call.args[0].value
+        assert isinstance(app, cst.Name)
+        return app.value
+
+
+def _calls(statement: cst.BaseStatement, marker: str) -> bool:
+    """Whether `statement` is the call `marker` (`name.func(...)`)."""
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return False
+    expr = statement.body[0]
+    if not isinstance(expr, cst.Expr) or not isinstance(expr.value, cst.Call):
+        return False
+    func = expr.value.func
+    name, _, attr = marker.partition(".")
+    return (
+        isinstance(func, cst.Attribute)
+        and isinstance(func.value, cst.Name)
+        and func.value.value == name
+        and func.attr.value == attr
+    )
