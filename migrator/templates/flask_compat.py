@@ -21,6 +21,7 @@ It imports FastAPI and Starlette only (python-multipart for forms), never Flask.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import dataclasses
 import datetime as dt
 import decimal
@@ -104,6 +105,7 @@ __all__ = [
     "teardown_appcontext",
     "teardown_request",
     "templates",
+    "test_body",
     "url_for",
 ]
 
@@ -1521,12 +1523,31 @@ def _current_app_or_none() -> FastAPI | None:
 
 @contextmanager
 def app_context(app: FastAPI) -> Iterator[FlaskApp]:
-    """`with app.app_context():` — `current_app` is `app` inside the block."""
+    """`with app.app_context():` — `current_app` is `app` inside the block, `g` is its own
+    (outside a request), and the app's sync `teardown_appcontext` hooks run at the end."""
     token = _app_context.set(app)
+    own: contextvars.Token[RequestContext | None] | None = None
+    if _request_context.get() is None:
+        scope: Scope = {"type": "http", "app": app, "method": "GET", "path": "/", "headers": []}
+        scope.update(root_path="", query_string=b"", state={})
+        own = _request_context.set(RequestContext(scope, b"", app))
+    error: BaseException | None = None
     try:
         yield FlaskApp(app)
+    except BaseException as exc:
+        error = exc
+        raise
     finally:
-        _app_context.reset(token)
+        try:
+            if own is not None:
+                for hooks in _app_hooks(app):
+                    for func in reversed(hooks.teardown_appcontext):
+                        if not inspect.iscoroutinefunction(func):
+                            func(error if isinstance(error, Exception) else None)
+        finally:
+            if own is not None:
+                _request_context.reset(own)
+            _app_context.reset(token)
 
 
 request = FlaskRequest()
@@ -2321,6 +2342,28 @@ class FlaskSessionMiddleware:
         await signed(scope, receive, send)
 
 
+def test_body(data: Any) -> dict[str, Any]:
+    """`TestClient` keywords for what a Flask test client took as `data=`: form fields, files
+    given as `(stream, filename[, content_type])` tuples or open files, or raw content."""
+    if not isinstance(data, Mapping):
+        return {"content": data}
+    fields: dict[str, list[Any]] = {}
+    files: list[tuple[str, Any]] = []
+    for key, value in data.items():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, tuple):
+                stream, filename, *content_type = item
+                files.append((key, (filename, stream, *content_type)))
+            elif hasattr(item, "read"):
+                files.append((key, (os.path.basename(str(getattr(item, "name", key))), item)))
+            else:
+                fields.setdefault(key, []).append(item)
+    body: dict[str, Any] = {"data": fields}
+    if files:
+        body["files"] = files
+    return body
+
+
 # --- installation --------------------------------------------------------------------------
 
 
@@ -2401,7 +2444,6 @@ def _view_endpoint(
     """A route endpoint that makes a new instance per request (as Flask's `as_view` does)
     and calls its method with what FastAPI resolved; the signature is the method's without
     `self`, with its annotations resolved in the module that defined it."""
-    import functools
     import typing
 
     function = getattr(cls, attribute)
@@ -2432,11 +2474,13 @@ def _view_endpoint(
         def endpoint(**values: Any) -> Any:
             return call(**values)
 
-    for decorator in getattr(cls, "decorators", None) or ():
-        endpoint = functools.wraps(endpoint)(decorator(endpoint))
     endpoint.__name__ = f"{cls.__name__}_{attribute}"
     endpoint.__qualname__ = f"{cls.__qualname__}.{attribute}"
     endpoint.__dict__["__signature__"] = new_signature
+    for decorator in getattr(cls, "decorators", None) or ():
+        endpoint = decorator(endpoint)
+        with contextlib.suppress(AttributeError, TypeError):
+            endpoint.__dict__["__signature__"] = new_signature
     return endpoint
 
 
@@ -2541,6 +2585,8 @@ def restful_response(result: Any) -> Response:
     if isinstance(result, Response):
         response = result
         response.status_code = int(status)
+    elif int(status) in (204, 304):
+        response = Response(status_code=int(status))  # werkzeug sends no body for these
     else:
         response = _RestfulJSON(result, status_code=int(status))
     for key, value in (headers or {}).items():

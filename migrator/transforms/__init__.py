@@ -9,6 +9,7 @@ from __future__ import annotations
 from migrator.transforms.app import AppConcern
 from migrator.transforms.base import Concern, FileState, FlaskToFastAPI, RouteRecord
 from migrator.transforms.blueprints import BlueprintConcern
+from migrator.transforms.class_views import ClassViewConcern
 from migrator.transforms.errors import ErrorConcern
 from migrator.transforms.imports import ImportsConcern
 from migrator.transforms.request import RequestConcern
@@ -16,16 +17,19 @@ from migrator.transforms.responses import ResponseConcern
 from migrator.transforms.routes import RouteConcern
 from migrator.transforms.sessions import SessionConcern
 from migrator.transforms.templates import TemplateConcern
+from migrator.transforms.test_client import TestClientConcern
 
 CONCERNS: tuple[type[Concern], ...] = (
     RouteConcern,
     RequestConcern,
     TemplateConcern,
     SessionConcern,
+    TestClientConcern,
     ResponseConcern,
     ErrorConcern,
     AppConcern,
     BlueprintConcern,
+    ClassViewConcern,
     ImportsConcern,
 )
 
