@@ -16,6 +16,7 @@ from migrator.project import FlaskObject
 from migrator.rules import Rule
 from migrator.transforms import nodes
 from migrator.transforms.base import Concern, FunctionInfo, RouteRecord
+from migrator.transforms.class_views import class_view_rule
 
 RULE_VARIABLE = re.compile(
     r"<(?:(?P<converter>[a-zA-Z_][a-zA-Z0-9_]*)(?:\((?P<args>.*?)\))?:)?(?P<variable>[a-zA-Z_][a-zA-Z0-9_]*)>"
@@ -370,6 +371,9 @@ class RouteConcern(Concern):
         obj = self.state.flask_object(func.value)
         if obj is None or not self.state.enabled(Rule.URL_RULE):
             return updated_node
+        class_view = class_view_rule(self, original_node, updated_node)
+        if class_view is not None:
+            return class_view
         rule_node = nodes.arg_value(updated_node, 0, "rule")
         endpoint = nodes.arg_value(updated_node, 1, "endpoint")
         view = nodes.arg_value(updated_node, 2, "view_func")
