@@ -46,12 +46,12 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from http import HTTPStatus
 from http.cookies import SimpleCookie
-from typing import Any, TypeVar, cast
+from typing import Annotated, Any, TypeVar, cast
 from urllib.parse import parse_qsl
 
 import anyio
 import anyio.from_thread
-from fastapi import FastAPI, HTTPException
+from fastapi import Depends, FastAPI, HTTPException
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from fastapi.responses import JSONResponse as FastAPIJSONResponse
@@ -2682,3 +2682,164 @@ class Api:
                 self.app.add_api_route(
                     path(self.prefix + url), endpoint, methods=[method], name=name
                 )
+
+
+# flask_login (a stub to finish: see `load_user`) ---------------------------------------------
+
+
+class AnonymousUser:
+    """flask_login's `AnonymousUserMixin`: what `current_user` is when nobody is logged in."""
+
+    is_authenticated = False
+    is_active = False
+    is_anonymous = True
+
+    def get_id(self) -> str | None:
+        return None
+
+
+class LoginManager:
+    """The parts of flask_login's `LoginManager` a project configures: `user_loader`,
+    `request_loader`, `login_view` (where `login_required` redirects; 401 without one)."""
+
+    def __init__(self, app: Any = None) -> None:
+        self.user_callback: Callable[[str], Any] | None = None
+        self.request_callback: Callable[[Any], Any] | None = None
+        self.login_view: str | None = None
+        if app is not None:
+            self.init_app(app)
+
+    def init_app(self, app: Any) -> None:
+        app.state.login_manager = self
+
+    def user_loader(self, callback: Callable[[str], Any]) -> Callable[[str], Any]:
+        self.user_callback = callback
+        return callback
+
+    def request_loader(self, callback: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        self.request_callback = callback
+        return callback
+
+
+def load_user(request: StarletteRequest) -> Any:
+    """TO FILL IN: who makes this request. As migrated it asks the `request_loader`, then
+    the `user_loader` with the `_user_id` that `login_user` keeps in the session (Starlette's
+    `SessionMiddleware`: Flask's session cookies are not read, so users log in again).
+    Replace it with your authentication (a bearer token, your own session) when you can."""
+    if hasattr(request.state, "flask_login_user"):
+        return request.state.flask_login_user
+    manager = getattr(request.app.state, "login_manager", None)
+    user: Any = None
+    if manager is not None and manager.request_callback is not None:
+        user = manager.request_callback(request)
+    session = request.scope.get("session")
+    if user is None and manager is not None and manager.user_callback is not None and session:
+        user_id = session.get("_user_id")
+        if user_id is not None:
+            user = manager.user_callback(user_id)
+    request.state.flask_login_user = user if user is not None else AnonymousUser()
+    return request.state.flask_login_user
+
+
+def get_current_user(request: StarletteRequest) -> Any:
+    """The dependency behind `CurrentUser`: `def view(user: flask_compat.CurrentUser)`."""
+    return load_user(request)
+
+
+CurrentUser = Annotated[Any, Depends(get_current_user)]
+
+
+class _CurrentUserProxy:
+    """`flask_login.current_user` for code that reads it globally (helpers, templates)."""
+
+    def _user(self) -> Any:
+        return load_user(_context_request())
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._user(), name)
+
+    def __bool__(self) -> bool:
+        return bool(self._user())
+
+    def __eq__(self, other: object) -> bool:
+        return bool(self._user() == other)
+
+    def __hash__(self) -> int:
+        return hash(self._user())
+
+
+def _context_request() -> StarletteRequest:
+    return StarletteRequest(_context().scope)
+
+
+current_user: Any = _CurrentUserProxy()
+
+
+def login_user(user: Any, remember: bool = False, **_: Any) -> bool:
+    """flask_login's `login_user`: the user id kept in the session for the next requests."""
+    request = _context_request()
+    session = request.scope.get("session")
+    if session is not None:
+        session["_user_id"] = str(user.get_id())
+    request.state.flask_login_user = user
+    return True
+
+
+def logout_user() -> bool:
+    request = _context_request()
+    session = request.scope.get("session")
+    if session is not None:
+        session.pop("_user_id", None)
+    request.state.flask_login_user = AnonymousUser()
+    return True
+
+
+def login_required(view: F) -> F:
+    """flask_login's `login_required`: 401 (or a redirect to `login_view`) when nobody is
+    logged in. Works on sync and async views; the signature is kept for FastAPI."""
+    import functools
+
+    def check() -> Response | None:
+        request = _context_request()
+        if getattr(load_user(request), "is_authenticated", False):
+            return None
+        manager = getattr(request.app.state, "login_manager", None)
+        if manager is not None and manager.login_view:
+            target = str(manager.login_view)
+            location = target if target.startswith("/") else str(request.url_for(target))
+            query = urllib.parse.urlencode({"next": request.url.path})
+            return RedirectResponse(f"{location}?{query}", status_code=302)
+        raise HTTPError(401)
+
+    if inspect.iscoroutinefunction(view):
+
+        @functools.wraps(view)
+        async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
+            return check() or await view(*args, **kwargs)
+
+        return cast(F, async_wrapper)
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        return check() or view(*args, **kwargs)
+
+    return cast(F, wrapper)
+
+
+class UserMixin:
+    """flask_login's `UserMixin`: the default user properties, `get_id()` from `self.id`."""
+
+    @property
+    def is_active(self) -> bool:
+        return True
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.is_active
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(getattr(self, "id"))  # noqa: B009 - the user model's own attribute

@@ -11,6 +11,7 @@ from migrator.transforms.base import Concern, FileState, FlaskToFastAPI, RouteRe
 from migrator.transforms.blueprints import BlueprintConcern
 from migrator.transforms.class_views import ClassViewConcern
 from migrator.transforms.errors import ErrorConcern
+from migrator.transforms.extensions import ExtensionConcern
 from migrator.transforms.imports import ImportsConcern
 from migrator.transforms.request import RequestConcern
 from migrator.transforms.responses import ResponseConcern
@@ -30,6 +31,7 @@ CONCERNS: tuple[type[Concern], ...] = (
     AppConcern,
     BlueprintConcern,
     ClassViewConcern,
+    ExtensionConcern,
     ImportsConcern,
 )
 

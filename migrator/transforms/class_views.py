@@ -112,7 +112,7 @@ def class_view_rule(
         isinstance(endpoint.value, cst.Name) and endpoint.value.value == "None"
     ):
         placed.append((nodes.kwarg("name", endpoint.value), endpoint))
-    args = _with_commas(placed, updated)
+    args = with_commas(placed, updated)
     for argument in updated.args:
         keyword = argument.keyword.value if argument.keyword else None
         if keyword not in (None, "rule", "endpoint", "view_func", "methods"):
@@ -123,7 +123,7 @@ def class_view_rule(
     return updated.with_changes(func=nodes.expr(f"{module}.add_class_view"), args=args)
 
 
-def _with_commas(placed: list[tuple[cst.Arg, cst.Arg | None]], call: cst.Call) -> list[cst.Arg]:
+def with_commas(placed: list[tuple[cst.Arg, cst.Arg | None]], call: cst.Call) -> list[cst.Arg]:
     """Arguments in a new order, each keeping the comma (line break, comment) of the original
     argument it comes from; the last one takes the original last comma."""
     if not call.args:
