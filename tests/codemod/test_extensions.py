@@ -1,0 +1,79 @@
+"""flask_cors and flask_login migrated: CORS headers and the 401 of `login_required` as the
+Flask original sent them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+
+from migrator.cli import main
+from tests.codemod.test_class_views import _module
+from tests.codemod.migrated import imported_from
+
+APP = '''
+from flask import Flask, jsonify
+from flask_cors import CORS
+from flask_login import LoginManager, current_user, login_required
+
+app = Flask(__name__)
+CORS(app, origins=["https://example.com"], supports_credentials=True, max_age=60)
+login_manager = LoginManager(app)
+
+
+@login_manager.user_loader
+def load(user_id):
+    return None
+
+
+@app.route("/me")
+@login_required
+def me():
+    return jsonify(name=current_user.name)
+
+
+@app.route("/public")
+def public():
+    return jsonify(ok=True)
+'''
+
+CORS_HEADERS = (
+    "access-control-allow-origin",
+    "access-control-allow-credentials",
+    "access-control-max-age",
+)
+
+
+async def test_cors_and_login_required_answer_as_flask(tmp_path: Path) -> None:
+    pytest.importorskip("flask_cors")
+    pytest.importorskip("flask_login")
+    source = tmp_path / "ext_app.py"
+    source.write_text(APP)
+    out = tmp_path / "out"
+    assert main([str(source), "--out", str(out), "--jobs", "1"]) == 0
+    assert "flask_cors" not in (out / "ext_app.py").read_text()
+    flask_client = _module(source, "legacy_ext_app").app.test_client()
+    requests = [
+        ("GET", "/public", {"Origin": "https://example.com"}),
+        ("GET", "/public", {"Origin": "https://evil.example"}),
+        ("GET", "/me", {"Origin": "https://example.com"}),
+        (
+            "OPTIONS",
+            "/public",
+            {"Origin": "https://example.com", "Access-Control-Request-Method": "GET"},
+        ),
+    ]
+    with imported_from(out, "flask_compat"):
+        migrated = _module(out / "ext_app.py", "migrated_ext_app").app
+        transport = httpx.ASGITransport(app=migrated)
+        async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
+            for method, url, headers in requests:
+                expected = flask_client.open(url, method=method, headers=headers)
+                got = await client.request(method, url, headers=headers)
+                assert got.status_code == expected.status_code, (method, url, headers)
+                # Starlette also sends allow-credentials to an origin it refuses (no
+                # allow-origin, so browsers refuse the answer as before).
+                names = CORS_HEADERS if "evil" not in str(headers) else CORS_HEADERS[:1]
+                for name in names:
+                    assert got.headers.get(name) == expected.headers.get(name), (url, name)
