@@ -33,20 +33,37 @@ def _left_behind(route: BaseRoute) -> bool:
     return f"{module}:{qualname}" in LEFT_BEHIND
 
 
+def _native(route: BaseRoute) -> bool:
+    """Whether FastAPI should serve `route`; a router included whole (FastAPI 0.16x keeps
+    the included router, not copies of its routes) loses its left-behind views here."""
+    if _left_behind(route):
+        return False
+    router = getattr(route, "original_router", None)
+    routes = getattr(router, "routes", None)
+    if isinstance(routes, list):
+        kept = [child for child in routes if _native(child)]
+        if len(kept) != len(routes):
+            routes[:] = kept
+            changed = getattr(router, "_mark_routes_changed", None)
+            if callable(changed):
+                changed()
+    return True
+
+
 class _NativeFirst(list[BaseRoute]):
     """The app's route list with the Flask mount always last: a route added after `mount()`
     (a router included later) still goes before it, and left-behind views are not added."""
 
     def __init__(self, routes: Iterable[BaseRoute], fallback: Mount) -> None:
-        super().__init__(route for route in routes if not _left_behind(route))
+        super().__init__(route for route in routes if _native(route))
         list.append(self, fallback)
 
     def append(self, route: BaseRoute) -> None:
-        if not _left_behind(route):
+        if _native(route):
             list.insert(self, len(self) - 1, route)
 
     def insert(self, index: SupportsIndex, route: BaseRoute) -> None:
-        if not _left_behind(route):
+        if _native(route):
             list.insert(self, min(int(index), len(self) - 1), route)
 
     def extend(self, routes: Iterable[BaseRoute]) -> None:

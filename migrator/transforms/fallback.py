@@ -19,6 +19,7 @@ Flask code) and finds the mount call already there, so it changes nothing.
 from __future__ import annotations
 
 import ast
+import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -50,7 +51,7 @@ class _Layout:
 def fallback_source(left_behind: list[str]) -> str:
     """The generated `flask_fallback.py`, listing the views it keeps off the FastAPI app."""
     text = resources.files("migrator.templates").joinpath(f"{FALLBACK_NAME}.py").read_text()
-    entries = "".join(f"        {symbol!r},\n" for symbol in sorted(set(left_behind)))
+    entries = "".join(f"        {json.dumps(symbol)},\n" for symbol in sorted(set(left_behind)))
     listed = f"frozenset(\n    {{\n{entries}    }}\n)" if entries else "frozenset()"
     return text.replace("LEFT_BEHIND: frozenset[str] = frozenset()", f"LEFT_BEHIND = {listed}")
 

@@ -63,11 +63,21 @@ def build_reference(env: Environment) -> Any:
 
 @functools.cache
 def codemod_output() -> Path:
-    """`migrate legacy_app --out DIR`, once per process; DIR holds the converted package."""
+    """`migrate legacy_app --out DIR --spec legacy_app/openapi.yaml`, once per process; DIR
+    holds the converted package (with `api_models.py`, the contract's models and docs)."""
     out = Path(tempfile.mkdtemp(prefix="codemod-output-"))
     atexit.register(shutil.rmtree, out, ignore_errors=True)
     result = subprocess.run(
-        [sys.executable, "-m", "migrator", "legacy_app", "--out", str(out / "converted")],
+        [
+            sys.executable,
+            "-m",
+            "migrator",
+            "legacy_app",
+            "--out",
+            str(out / "converted"),
+            "--spec",
+            "legacy_app/openapi.yaml",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,

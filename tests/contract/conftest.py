@@ -51,6 +51,8 @@ class CandidateRun:
     @functools.cache  # noqa: B019 - one run per session, kept for the session
     def openapi_document(self) -> dict[str, Any] | str:
         # Read before the watch drives the app: building the document is not contract traffic.
+        # Seeded first: an app whose docs sit behind its auth hook looks the token up.
+        self.raw_new.reset()
         return fetch_openapi(self.raw_new, headers=ACME)
 
     def openapi_diff(self) -> SpecDiff:
