@@ -30,7 +30,7 @@ from migrator.errors import UserError
 # A file is parsed only if its text mentions one of these; the rest are left unchanged.
 RELEVANT = re.compile(
     r"flask|werkzeug|\.route\(|add_url_rule|register_blueprint|errorhandler|before_request"
-    r"|after_request|teardown_|before_app_request"
+    r"|after_request|teardown_|before_app_request|marshmallow"
 )
 SKIPPED_DIRS = {
     "__pycache__",

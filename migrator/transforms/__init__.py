@@ -15,6 +15,7 @@ from migrator.transforms.extensions import ExtensionConcern
 from migrator.transforms.imports import ImportsConcern
 from migrator.transforms.request import RequestConcern
 from migrator.transforms.responses import ResponseConcern
+from migrator.transforms.schemas_marshmallow import MarshmallowConcern
 from migrator.transforms.routes import RouteConcern
 from migrator.transforms.sessions import SessionConcern
 from migrator.transforms.templates import TemplateConcern
@@ -32,6 +33,7 @@ CONCERNS: tuple[type[Concern], ...] = (
     BlueprintConcern,
     ClassViewConcern,
     ExtensionConcern,
+    MarshmallowConcern,
     ImportsConcern,
 )
 
