@@ -18,7 +18,9 @@ importing `flask.testing`. In it:
   `rv.json()`, `rv.mimetype`, `rv.content_type`, `rv.is_json`, `rv.location` → header
   reads, `with client.get(...) as rv:` → `rv = client.get(...)` (httpx responses are not
   context managers);
-- `client.application` → `flask_compat.flask_app(client.app)` (`.config`, `.extensions`).
+- `client.application` → `flask_compat.flask_app(client.app)` (`.config`, `.extensions`),
+  and so does an unannotated `app` fixture parameter's Flask API (`app.config`,
+  `app.app_context()`); an app the gathering pass knows is converted by `AppConcern`.
 
 What has no counterpart (`session_transaction`, `environ_base`, `test_request_context`)
 is left as it was and named in the report.
@@ -26,6 +28,7 @@ is left as it was and named in the report.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -36,6 +39,18 @@ from migrator.transforms import nodes
 from migrator.transforms.base import Concern
 
 VERBS = {"get", "post", "put", "patch", "delete", "head", "options", "open", "trace"}
+FLASK_APP_ATTRIBUTES = {
+    "config",
+    "extensions",
+    "app_context",
+    "logger",
+    "jinja_env",
+    "testing",
+    "debug",
+    "secret_key",
+    "instance_path",
+    "root_path",
+}
 NO_BODY_VERBS = {"get", "delete", "head", "options"}
 DROPPED = {"buffered", "as_tuple"}
 UNSUPPORTED_ARGUMENTS = {"environ_base", "environ_overrides", "base_url", "input_stream"}
@@ -49,6 +64,7 @@ class _Scope:
     clients: set[str] = field(default_factory=set)
     responses: set[str] = field(default_factory=set)
     senders: set[str] = field(default_factory=set)  # `send = client.post if ... else ...`
+    apps: set[str] = field(default_factory=set)  # unannotated `app` fixture parameters
 
 
 def is_test_file(relpath: str, text: str | None = None) -> bool:
@@ -70,6 +86,11 @@ class TestClientConcern(Concern):
     def reset(self) -> None:
         self.scopes: list[_Scope] = []
         self.active = False
+        self.called: set[int] = set()  # attributes called as methods (`rv.json()` stays)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if self.active and isinstance(node.func, cst.Attribute):
+            self.called.add(id(node.func))
 
     def visit_Module(self, node: cst.Module) -> None:
         text = None
@@ -88,7 +109,9 @@ class TestClientConcern(Concern):
         if not self.active:
             return
         outer = self.scopes[-1]
-        scope = _Scope(set(outer.clients), set(outer.responses), set(outer.senders))
+        scope = _Scope(
+            set(outer.clients), set(outer.responses), set(outer.senders), set(outer.apps)
+        )
         for param in [*node.params.params, *node.params.kwonly_params]:
             name = param.name.value
             annotated = param.annotation is not None and (
@@ -98,6 +121,10 @@ class TestClientConcern(Concern):
                 scope.clients.add(name)
             else:
                 scope.clients.discard(name)
+            if param.annotation is None and (name == "app" or name.endswith("_app")):
+                scope.apps.add(name)
+            else:
+                scope.apps.discard(name)
         self._collect(node.body.body, scope)
         self.scopes.append(scope)
 
@@ -144,6 +171,18 @@ class TestClientConcern(Concern):
         elif self._is_sender(value, scope):
             scope.senders.add(name)
 
+    def _is_dynamic_request(self, node: cst.BaseExpression) -> bool:
+        """`getattr(client, method)(...)`."""
+        if not isinstance(node, cst.Call) or not isinstance(node.func, cst.Call):
+            return False
+        inner = node.func
+        return (
+            "builtins.getattr" in self.state.qualified_names(inner.func)
+            and len(inner.args) == 2
+            and not any(a.keyword or a.star for a in inner.args)
+            and self._is_client(inner.args[0].value)
+        )
+
     def _is_sender(self, node: cst.BaseExpression, scope: _Scope) -> bool:
         """A client's request method taken as a value (`client.post`, or one of two)."""
         if isinstance(node, cst.IfExp):
@@ -181,7 +220,7 @@ class TestClientConcern(Concern):
         scope = scope or self.scopes[-1]
         if isinstance(node, cst.Name):
             return node.value in scope.responses
-        return self._is_request(node, scope)
+        return self._is_request(node, scope) or self._is_dynamic_request(node)
 
     # rewrites -------------------------------------------------------------------------------
 
@@ -200,6 +239,16 @@ class TestClientConcern(Concern):
         func = original_node.func
         if isinstance(func, cst.Name) and func.value in self.scopes[-1].senders:
             return self._request(original_node, updated_node)
+        if self._is_dynamic_request(original_node) and isinstance(updated_node.func, cst.Call):
+            # `getattr(client, method)(...)` → `client.request(method.upper(), ...)`
+            client, verb = (a.value for a in updated_node.func.args)
+            verb = nodes.string(v.upper()) if (v := nodes.literal_str(verb)) else verb
+            if not isinstance(verb, cst.SimpleString):
+                verb = nodes.call(cst.Attribute(verb, cst.Name("upper")), [])
+            request = nodes.call(cst.Attribute(client, cst.Name("request")), [])
+            call = self._request(original_node, updated_node.with_changes(func=request.func))
+            assert isinstance(call, cst.Call)
+            return call.with_changes(args=[nodes.posarg(verb), *_spaced(call.args)])
         if not isinstance(func, cst.Attribute) or not isinstance(updated_node.func, cst.Attribute):
             return updated_node
         method = func.attr.value
@@ -300,7 +349,17 @@ class TestClientConcern(Concern):
             self.state.applied_rule(Rule.TEST_CLIENT)
             app = cst.Attribute(owner, cst.Name("app"))
             return nodes.call(f"{module}.flask_app", [nodes.posarg(app)])
-        if not self._is_response(original_node.value):
+        value = original_node.value
+        if isinstance(value, cst.Name) and value.value in self.scopes[-1].apps:
+            if attr not in FLASK_APP_ATTRIBUTES:
+                return updated_node
+            # an `app` fixture the gathering pass could not type: Flask's app API
+            module = self.state.use_compat_module(self.context)
+            self.state.applied_rule(Rule.TEST_CLIENT)
+            return updated_node.with_changes(
+                value=nodes.call(f"{module}.flask_app", [nodes.posarg(owner)])
+            )
+        if id(original_node) in self.called or not self._is_response(original_node.value):
             return updated_node
         code = nodes.code(owner)
         content_type = f'{code}.headers.get("content-type", "")'
@@ -354,6 +413,16 @@ def _with_content_type(
     if headers is None:
         return nodes.expr(f"{{{entry}}}")
     return nodes.expr(f"{{**{nodes.code(headers)}, {entry}}}")
+
+
+def _spaced(args: Sequence[cst.Arg]) -> list[cst.Arg]:
+    """Arguments after a new first one: the last keeps no comma, the others one space."""
+    spaced = [
+        a.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))) for a in args
+    ]
+    if spaced:
+        spaced[-1] = spaced[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    return spaced
 
 
 def _has_tuple_values(data: cst.Dict) -> bool:

@@ -1,11 +1,9 @@
 """Names are resolved by what they refer to, not how they are spelled."""
 
-from flask_compat import JSONResponse, request
+from flask_compat import JSONResponse, request, templates
 from flask_compat import request as rq
 
-from flask import render_template  # not converted yet: stays imported from Flask
-from fastapi import FastAPI
-from fastapi.responses import HTMLResponse
+from fastapi import FastAPI, Request
 import flask_compat
 
 app = FastAPI()
@@ -17,7 +15,7 @@ def wants_json():
 
 
 @app.get("/page")
-def page():
+def page(request: Request):
     if wants_json():
         return JSONResponse({"name": flask_compat.request.args.get("name", "world")})
-    return HTMLResponse(render_template("page.html", name=flask_compat.request.args.get("name")))
+    return templates.TemplateResponse(request, "page.html", {"name": flask_compat.request.args.get("name")})

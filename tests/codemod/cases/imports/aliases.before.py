@@ -4,7 +4,7 @@ import flask
 from flask import jsonify as to_json
 from flask import request as rq
 
-from flask import render_template  # not converted yet: stays imported from Flask
+from flask import render_template  # a view returning it: templates.TemplateResponse
 
 app = flask.Flask(__name__)
 
