@@ -193,6 +193,10 @@ def migrate(
         from migrator.models import apply_spec
 
         apply_spec(result, spec)
+    if Rule.BODY_MODELS not in disabled:
+        from migrator.transforms.body_models import apply_body_models
+
+        apply_body_models(result)
     if Rule.FALLBACK not in disabled:
         from migrator.transforms.fallback import apply_fallback
 

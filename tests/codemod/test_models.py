@@ -115,3 +115,66 @@ def test_a_file_that_is_not_a_contract_is_a_user_error(tmp_path: Path) -> None:
         load_spec(bad)
     args = [str(CASE / "before" / "pets"), "--out", str(tmp_path / "o"), "--spec", str(bad)]
     assert main(args) == 2
+
+
+# --- without a spec: the body model inferred from the keys the view reads ----------------
+
+
+@pytest.fixture(scope="module")
+def inferred(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("pets_inferred")
+    assert main([str(CASE / "before" / "pets"), "--out", str(out), "--jobs", "1"]) == 0
+    return out
+
+
+def test_the_inferred_model_documents_the_keys_read(inferred: Path) -> None:
+    expected = CASE / "after_inferred"
+    if os.environ.get("UPDATE_CASES") == "1":
+        shutil.rmtree(expected, ignore_errors=True)
+        shutil.copytree(
+            inferred, expected, ignore=shutil.ignore_patterns("__pycache__", "flask_compat.py")
+        )
+    assert _tree(inferred) == _tree(expected)
+    assert main([str(inferred / "pets"), "--check"]) == 0
+
+
+async def test_the_inferred_model_changes_no_answer(inferred: Path) -> None:
+    with imported_from(inferred, "pets"):
+        app: Any = load("pets:app")
+        schema = app.openapi()["paths"]["/pets"]["post"]["requestBody"]["content"]
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as async_client:
+            bad = await async_client.post("/pets", json={"name": 5})
+            created = await async_client.post("/pets", json={"name": "Tom", "extra": 1})
+    body = schema["application/json"]["schema"]
+    assert body["required"] == ["name"] and body["properties"]["name"]["type"] == "string"
+    assert set(body["properties"]) == {"name", "tag"} and body["additionalProperties"] is True
+    assert (bad.status_code, bad.json()) == (400, {"error": "name must be a string"})
+    assert created.status_code == 201
+
+
+def test_keys_defaults_and_conversions_make_the_fields() -> None:
+    import libcst as cst
+
+    from migrator.transforms.body_models import _Reads, model_code
+
+    view = cst.parse_module(
+        "def v(data):\n"
+        "    a = data['a']\n"
+        "    b = data.get('b', 5)\n"
+        "    c = int(data.get('c'))\n"
+        "    if 'd' in data:\n"
+        "        pass\n"
+        "    e = data.get('class')\n"
+    ).body[0]
+    assert isinstance(view, cst.FunctionDef)
+    reads = _Reads("data")
+    view.body.visit(reads)
+    assert not reads.read.passed_on
+    code = model_code("VBody", "v", reads.read)
+    assert "    a: Any\n" in code and "    b: int | None = 5\n" in code
+    assert "    c: int | None = None\n" in code and "    d: Any = None\n" in code
+    assert "    field_class: Any = Field(alias='class', default=None)\n" in code
+    passed = _Reads("data")
+    cst.parse_module("def v(data):\n    return helper(data)\n").body[0].visit(passed)
+    assert passed.read.passed_on
