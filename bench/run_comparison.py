@@ -173,6 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--concurrency", default="16,64,256")
     parser.add_argument("--duration", default="8s")
     parser.add_argument("--warmup", default="3s")
+    parser.add_argument("--rounds", type=int, default=1, help="keep the least disturbed of N")
     parser.add_argument("--services", help="comma-separated rows to run (default: all)")
     parser.add_argument("--endpoints", help="comma-separated endpoints (default: all)")
     parser.add_argument("--codemod-dir", type=Path, help="the codemod's output to use")
@@ -210,6 +211,7 @@ def _run(args: argparse.Namespace) -> int:
         concurrencies=bench.parse_concurrency(args.concurrency),
         duration_s=bench.parse_seconds(args.duration, option="--duration", minimum=1),
         warmup_s=bench.parse_seconds(args.warmup, option="--warmup", minimum=0),
+        rounds=max(1, args.rounds),
         headers=HEADERS,
         setup=SETUP,
         database_url=database_url,

@@ -100,6 +100,7 @@ class BenchPlan:
     health_path: str = "/health"
     start_timeout_s: float = 60.0
     settle_timeout_s: float = 60.0
+    rounds: int = 1
     comparisons: tuple[tuple[str, str], ...] = ()
     goals: tuple[Goal, ...] = ()
 
@@ -110,7 +111,7 @@ class BenchPlan:
 
     def load_seconds(self) -> int:
         """Seconds of load the plan applies (warm-ups included; start-ups and drains not)."""
-        per_endpoint = self.warmup_s + self.duration_s * len(self.concurrencies)
+        per_endpoint = self.warmup_s + self.duration_s * len(self.concurrencies) * self.rounds
         return sum(per_endpoint * len(self.endpoints_for(s)) for s in self.services)
 
     def comparison_pairs(self) -> list[tuple[str, str]]:
@@ -355,8 +356,16 @@ def run_bench(plan: BenchPlan, progress: BenchProgress | None = None) -> BenchRe
                 "command": shlex.join(upstream.argv),
             }
             session = _Session(plan, wrk, env, logs, [upstream.pid], results, progress)
+            if plan.setup:
+                progress.phase("setup", 0)
+                services.run_setup(plan.setup, env, logs / "setup.log")
+            lives = []
             for service in plan.services:
-                _bench_service(session, service)
+                live = _start_service(session, service)
+                stack.callback(live.process.stop)
+                lives.append(live)
+            for endpoint in plan.endpoints:
+                _bench_endpoint(session, endpoint, lives)
         results.env["complete"] = True
     finally:
         results.env["finished_at"] = _now()
@@ -374,7 +383,7 @@ class _Session:
     wrk: str
     env: dict[str, str]
     logs: Path
-    helpers: list[int]  # our own processes besides the service: the upstream stub
+    helpers: list[int]  # our own processes besides the services: the upstream stub
     results: BenchResults
     progress: BenchProgress
 
@@ -387,112 +396,146 @@ class _Live:
     base: str
     port: int
     pids: list[int]
+    name: str = ""
+    endpoints: tuple[str, ...] = ()
+    record: dict[str, Any] = field(default_factory=dict)
+    remaining_s: float = 0.0  # load still planned for it, for the progress bar
+    stuck: str | None = None
 
     def all_pids(self) -> list[int]:
         """The master (when there is one) and its workers, each once."""
         return [self.process.pid, *(pid for pid in self.pids if pid != self.process.pid)]
 
 
-def _bench_service(session: _Session, service: ServiceSpec) -> None:
-    plan, progress, logs = session.plan, session.progress, session.logs
-    if plan.setup:
-        progress.phase(f"{service.name} · setup", 0)
-        services.run_setup(plan.setup, session.env, logs / f"setup-{service.name}.log")
+def _start_service(session: _Session, service: ServiceSpec) -> _Live:
+    """Start a service and wait until it answers on its health path with all its workers."""
+    plan = session.plan
     port = services.free_port()
     argv = services.service_argv(service.command, port, plan.workers)
     base = f"http://{services.HOST}:{port}"
     record: dict[str, Any] = {"command": service.command, "argv": shlex.join(argv)}
     session.results.env["services"][service.name] = record
-    progress.phase(f"{service.name} · starting", 0)
-    process = services.start_process(service.name, argv, session.env, logs / f"{service.name}.log")
+    session.progress.phase(f"{service.name} · starting", 0)
+    log = session.logs / f"{service.name}.log"
+    process = services.start_process(service.name, argv, session.env, log)
     try:
         services.wait_healthy(process, base + plan.health_path, plan.start_timeout_s)
         pids = services.wait_for_workers(process.pid, expected_workers(argv))
-        record.update(workers=len(pids), pid=process.pid, worker_pids=pids)
-        record["endpoints"] = [e.name for e in plan.endpoints_for(service)]
-        live = _Live(process, base, port, pids)
-        endpoints = plan.endpoints_for(service)
-        for done, endpoint in enumerate(endpoints):
-            try:
-                _bench_endpoint(session, service, endpoint, live, record)
-            except _StuckError as stuck:
-                record["stuck"] = f"{stuck}; its remaining runs were skipped"
-                progress.note(f"{service.name}: {record['stuck']}")
-                left = len(endpoints) - done - 1
-                progress.advance(stuck.skipped_s + left * _endpoint_load_s(plan))
-                break
-    finally:
+    except BaseException:
         process.stop()
+        raise
+    endpoints = tuple(e.name for e in plan.endpoints_for(service))
+    record.update(workers=len(pids), pid=process.pid, worker_pids=pids, endpoints=list(endpoints))
+    planned = len(endpoints) * _endpoint_load_s(plan)
+    return _Live(process, base, port, pids, service.name, endpoints, record, planned)
+
+
+def _endpoint_load_s(plan: BenchPlan) -> int:
+    return plan.warmup_s + plan.duration_s * len(plan.concurrencies) * plan.rounds
 
 
 class _StuckError(Exception):
     """A service still busy long after its load stopped (deadlocked, or hopelessly behind)."""
 
-    def __init__(self, message: str, skipped_s: float) -> None:
-        super().__init__(message)
-        self.skipped_s = skipped_s
+
+def _settle(session: _Session, live: _Live, after: str) -> float:
+    """Wait for the service to go idle; raise _StuckError when it does not in time."""
+    plan = session.plan
+    health = live.base + plan.health_path
+    waited = services.wait_settled(health, live.all_pids(), plan.settle_timeout_s)
+    if waited >= plan.settle_timeout_s:
+        raise _StuckError(f"still busy {plan.settle_timeout_s:.0f}s after {after}")
+    if waited > 2:
+        session.progress.note(f"{live.name}: {waited:.0f}s to work off what was queued {after}")
+    return waited
 
 
-def _endpoint_load_s(plan: BenchPlan) -> int:
-    return plan.warmup_s + plan.duration_s * len(plan.concurrencies)
+def _give_up(session: _Session, live: _Live, stuck: _StuckError) -> None:
+    """Stop a stuck service and skip its remaining runs."""
+    live.stuck = f"{stuck}; its remaining runs were skipped"
+    live.record["stuck"] = live.stuck
+    session.progress.note(f"{live.name}: {live.stuck}")
+    session.progress.advance(live.remaining_s)
+    live.remaining_s = 0
+    live.process.stop()
 
 
-def _bench_endpoint(
-    session: _Session,
-    service: ServiceSpec,
-    endpoint: EndpointSpec,
-    live: _Live,
-    record: dict[str, Any],
-) -> None:
+def _bench_endpoint(session: _Session, endpoint: EndpointSpec, lives: Sequence[_Live]) -> None:
+    """Drive one endpoint on every service, interleaved: at each concurrency every service
+    takes its turn (for `rounds` rounds), so other work on the machine lands on all rows
+    alike rather than on whichever service ran at the time."""
     plan, progress = session.plan, session.progress
+    targets = [live for live in lives if endpoint.name in live.endpoints and not live.stuck]
+    if not targets:
+        return
+    if plan.setup:
+        progress.phase(f"{endpoint.name} · setup", 0)
+        services.run_setup(plan.setup, session.env, session.logs / f"setup-{endpoint.name}.log")
     script = session.logs / f"{endpoint.name}.lua"
     headers = _headers(plan, endpoint)
     script.write_text(bench_wrk.wrk_script(endpoint.method, endpoint.body, headers))
-    status = _smoke(live.base, endpoint, headers)
-    record.setdefault("first_status", {})[endpoint.name] = status
-    if status is None or not 200 <= status < 300:
-        progress.note(
-            f"warning: {service.name} answered {endpoint.label} with {status} "
-            "before the run (check --header and the path)"
-        )
-    health = live.base + plan.health_path
-
-    def settle(after: str, skipped_s: float) -> float:
-        waited = services.wait_settled(health, live.all_pids(), plan.settle_timeout_s)
-        if waited >= plan.settle_timeout_s:
-            raise _StuckError(
-                f"still busy {plan.settle_timeout_s:.0f}s after {after} on {endpoint.name}",
-                skipped_s,
-            )
-        return waited
-
-    if plan.warmup_s:
-        first = plan.concurrencies[0]
-        progress.phase(f"{service.name} · {endpoint.name} · c={first} · warm-up", plan.warmup_s)
-        _load(session, live, endpoint, script, first, plan.warmup_s)
-        settle("the warm-up", plan.duration_s * len(plan.concurrencies))
-    for number, concurrency in enumerate(plan.concurrencies, start=1):
-        progress.phase(f"{service.name} · {endpoint.name} · c={concurrency}", plan.duration_s)
-        live.pids = services.worker_pids(live.process.pid)
-        stats, spread, cpu = _load(session, live, endpoint, script, concurrency, plan.duration_s)
-        session.results.runs.append(_run_result(service.name, endpoint.name, concurrency, stats))
-        session.results.load_spread.append(
-            {
-                "service": service.name,
-                "endpoint": endpoint.name,
-                "concurrency": concurrency,
-                **cpu,
-                "workers": spread.summary(),
-            }
-        )
-        write_results_json(session.results, plan.out_dir)
-        left = len(plan.concurrencies) - number
-        waited = settle(f"c={concurrency}", plan.duration_s * left)
-        if waited > 2:
+    for live in targets:
+        status = _smoke(live.base, endpoint, headers)
+        live.record.setdefault("first_status", {})[endpoint.name] = status
+        if status is None or not 200 <= status < 300:
             progress.note(
-                f"{service.name}: {waited:.0f}s to work off what was queued at "
-                f"c={concurrency} on {endpoint.name}"
+                f"warning: {live.name} answered {endpoint.label} with {status} "
+                "before the run (check --header and the path)"
             )
+        if plan.warmup_s:
+            first = plan.concurrencies[0]
+            progress.phase(f"{endpoint.name} · c={first} · {live.name} · warm-up", plan.warmup_s)
+            _load(session, live, endpoint, script, first, plan.warmup_s)
+            try:
+                _settle(session, live, f"the warm-up on {endpoint.name}")
+            except _StuckError as stuck:
+                _give_up(session, live, stuck)
+    for concurrency in plan.concurrencies:
+        measured: dict[str, list[_Measured]] = {}
+        for round_number in range(1, plan.rounds + 1):
+            for live in targets:
+                if live.stuck:
+                    continue
+                label = f"{endpoint.name} · c={concurrency} · {live.name}"
+                if plan.rounds > 1:
+                    label += f" · round {round_number}/{plan.rounds}"
+                progress.phase(label, plan.duration_s)
+                live.pids = services.worker_pids(live.process.pid)
+                done = _load(session, live, endpoint, script, concurrency, plan.duration_s)
+                measured.setdefault(live.name, []).append(done)
+                try:
+                    _settle(session, live, f"c={concurrency} on {endpoint.name}")
+                except _StuckError as stuck:
+                    _give_up(session, live, stuck)
+        for live in targets:
+            if live.name in measured:
+                _record(session, live.name, endpoint.name, concurrency, measured[live.name])
+
+
+@dataclass(frozen=True)
+class _Measured:
+    stats: bench_wrk.WrkStats
+    spread: services.LoadSpread
+    cpu: dict[str, float]
+
+
+def _record(
+    session: _Session, service: str, endpoint: str, concurrency: int, rounds: list[_Measured]
+) -> None:
+    """Keep the round least disturbed by other work on the machine."""
+    chosen = min(rounds, key=lambda m: m.cpu["other_cores"])
+    session.results.runs.append(_run_result(service, endpoint, concurrency, chosen.stats))
+    session.results.load_spread.append(
+        {
+            "service": service,
+            "endpoint": endpoint,
+            "concurrency": concurrency,
+            **chosen.cpu,
+            "rounds": len(rounds),
+            "workers": chosen.spread.summary(),
+        }
+    )
+    write_results_json(session.results, session.plan.out_dir)
 
 
 def _load(
@@ -502,7 +545,7 @@ def _load(
     script: Path,
     concurrency: int,
     duration_s: int,
-) -> tuple[bench_wrk.WrkStats, services.LoadSpread, dict[str, float]]:
+) -> _Measured:
     """One wrk run against a live service, sampling its workers' connections meanwhile;
     also where the machine's CPU went during the run."""
     plan = session.plan
@@ -543,13 +586,14 @@ def _load(
     spread.finish()
     cpu = account.end()
     session.progress.advance(max(0.0, started + duration_s - last))
+    live.remaining_s = max(0.0, live.remaining_s - duration_s)
     if live.process.popen.poll() is not None:
         raise services.ServiceError(
             f"{live.process.name} died during the load on {endpoint.name}; its last output:\n"
             f"{live.process.last_lines()}"
         )
     try:
-        return bench_wrk.parse_wrk_output(stdout), spread, cpu
+        return _Measured(bench_wrk.parse_wrk_output(stdout), spread, cpu)
     except ValueError as error:
         raise UserError(f"{error}: {shlex.join(argv)}\n{stderr.strip()}") from error
 
@@ -722,6 +766,8 @@ def describe_environment(plan: BenchPlan, wrk: str) -> dict[str, Any]:
             "warmup_s": plan.warmup_s,
             "wrk_threads": plan.threads,
             "wrk_timeout_s": plan.timeout_s,
+            "rounds": plan.rounds,
+            "order": "interleaved: each endpoint and concurrency, every service in turn",
             "wrk_command": shlex.join(
                 bench_wrk.wrk_argv(
                     "wrk",

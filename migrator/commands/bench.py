@@ -50,6 +50,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--warmup", default="3s", help="warm-up per service and endpoint (3s)")
     parser.add_argument("--workers", type=int, default=1, help="fills {workers} (default 1)")
     parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="runs per service, endpoint and concurrency; the one least disturbed by other "
+        "work on the machine is kept (default 1)",
+    )
+    parser.add_argument(
         "--header",
         action="append",
         default=[],
@@ -57,7 +64,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="sent with every request",
     )
     parser.add_argument(
-        "--setup", help="run before each service starts, e.g. reset and seed the database"
+        "--setup",
+        help="run before the services start and before each endpoint's runs, e.g. reset and "
+        "seed the database",
     )
     parser.add_argument(
         "--only",
@@ -146,8 +155,8 @@ def plan_from_args(args: argparse.Namespace) -> BenchPlan:
     endpoints = [bench.parse_endpoint(text) for text in args.endpoint] or [
         bench.EndpointSpec("health", "GET", args.health)
     ]
-    if args.workers < 1 or args.threads < 1:
-        raise UserError("--workers and --threads must be at least 1")
+    if min(args.workers, args.threads, args.rounds) < 1:
+        raise UserError("--workers, --threads and --rounds must be at least 1")
     plan = bench.BenchPlan(
         services=tuple(services),
         endpoints=tuple(endpoints),
@@ -156,6 +165,7 @@ def plan_from_args(args: argparse.Namespace) -> BenchPlan:
         duration_s=bench.parse_seconds(args.duration, option="--duration", minimum=1),
         warmup_s=bench.parse_seconds(args.warmup, option="--warmup", minimum=0),
         workers=args.workers,
+        rounds=args.rounds,
         headers=tuple(bench.parse_header(text) for text in args.header),
         setup=args.setup,
         database_url=os.environ.get("DATABASE_URL") or None,

@@ -163,3 +163,21 @@ def test_a_single_process_service_is_counted_once() -> None:
     assert single.all_pids() == [10]
     master = bench._Live(process, "http://h", 1, [11, 12])  # type: ignore[arg-type]
     assert master.all_pids() == [10, 11, 12]
+
+
+def test_the_round_least_disturbed_by_other_work_is_kept(tmp_path: Path) -> None:
+    from migrator import bench_services, bench_wrk
+
+    def measured(rps: float, other: float) -> bench._Measured:
+        stats = bench_wrk.WrkStats(100, 1.0, rps, 1, 2, 3, 4, 5, 1, 0, 0, 0)
+        cpu = {"service_cores": 0.5, "other_cores": other}
+        return bench._Measured(stats, bench_services.LoadSpread([1]), cpu)
+
+    plan = _plan(out_dir=tmp_path, rounds=3)
+    assert plan.load_seconds() == (3 + 2 * 10 * 3) * 5
+    results = BenchResults(env={})
+    session = bench._Session(plan, "wrk", {}, tmp_path, [], results, bench.QuietProgress())
+    bench._record(session, "new", "read", 64, [measured(10, 0.9), measured(30, 0.1)])
+    assert [r.rps for r in results.runs] == [30]
+    assert results.load_spread[0]["rounds"] == 2
+    assert results.load_spread[0]["other_cores"] == 0.1
