@@ -38,6 +38,7 @@ class ClassInfo:
     bases: list[str] = field(default_factory=list)
     methods: list[str] = field(default_factory=list)
     attributes: list[str] = field(default_factory=list)
+    variadic: list[str] = field(default_factory=list)  # methods taking *args / **kwargs
 
 
 def class_info(node: ast.ClassDef, resolve: Callable[[ast.expr], str | None]) -> ClassInfo:
@@ -50,6 +51,8 @@ def class_info(node: ast.ClassDef, resolve: Callable[[ast.expr], str | None]) ->
     for statement in node.body:
         if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
             info.methods.append(statement.name)
+            if statement.args.vararg is not None or statement.args.kwarg is not None:
+                info.variadic.append(statement.name)
         elif isinstance(statement, ast.Assign):
             info.attributes.extend(t.id for t in statement.targets if isinstance(t, ast.Name))
     return info
@@ -104,7 +107,9 @@ def find_class_views(
         found: dict[str, str] = {}
         for base in reversed(info.bases):
             found.update(methods_of(local(base, symbol.partition(":")[0]), depth + 1))
-        found.update({name: symbol for name in info.methods})
+        # A method taking *args/**kwargs is left as it is (its request reads go through
+        # flask_compat's global request): parameters cannot be added after them safely.
+        found.update({name: symbol for name in info.methods if name not in info.variadic})
         return found
 
     variables = {
@@ -113,6 +118,7 @@ def find_class_views(
         for symbol, call in scan.assignments
         if call.func.endswith(".as_view")
     }
+    registered: set[str] = set()
     for scan in scans:
         module = scan.file.module
         for call in scan.calls:
@@ -140,6 +146,7 @@ def find_class_views(
             if kind is None:
                 continue
             facts.class_views[cls] = kind
+            registered.add(cls)
             for variable, value in variables.items():
                 if local(value, variable.partition(":")[0]) == cls:
                     facts.class_views[variable] = kind  # a variable holding C.as_view()
@@ -162,3 +169,24 @@ def find_class_views(
                     facts.external_views.setdefault(f"{owner_class}.{verb}", []).append(
                         RulePlan(rule, (verb.upper(),))
                     )
+    # Classes registered by a project helper from a route table (`C.as_view(...)` on a
+    # variable, rules known only at run time): every class view of the project is still
+    # served, so its methods are views, under a computed rule.
+    for scan in scans:
+        for cls in scan.classes:
+            kind = kind_of(cls)
+            if kind is None or cls in registered:
+                continue
+            registered.add(cls)
+            facts.class_views[cls] = kind
+            defined = methods_of(cls)
+            verbs = ["dispatch_request"] if kind == "view" else [v for v in VERBS if v in defined]
+            for verb in verbs:
+                if verb not in defined:
+                    continue
+                owner_class = defined[verb]
+                facts.class_views.setdefault(owner_class, kind)
+                method = "GET" if verb == "dispatch_request" else verb.upper()
+                facts.external_views.setdefault(f"{owner_class}.{verb}", []).append(
+                    RulePlan(None, (method,))
+                )

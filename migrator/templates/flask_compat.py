@@ -2460,7 +2460,12 @@ def _view_endpoint(
 
     def call(**values: Any) -> Any:
         method = getattr(cls(*args, **kwargs), attribute)
-        return (wrap or (lambda m: m))(method)(**values)
+        if wrap is not None:
+            return wrap(method)(**values)
+        result = method(**values)
+        if inspect.isawaitable(result):
+            return _flask_result(result)
+        return result if isinstance(result, Response) else make_response(result)
 
     endpoint: Callable[..., Any]
     if inspect.iscoroutinefunction(function):
@@ -2482,6 +2487,11 @@ def _view_endpoint(
         with contextlib.suppress(AttributeError, TypeError):
             endpoint.__dict__["__signature__"] = new_signature
     return endpoint
+
+
+async def _flask_result(result: Any) -> Response:
+    value = await result
+    return value if isinstance(value, Response) else make_response(value)
 
 
 @dataclasses.dataclass
@@ -2536,6 +2546,29 @@ def add_class_view(
             continue
         endpoint = _view_endpoint(view.cls, attribute, view.args, view.kwargs)
         router.add_api_route(path, endpoint, methods=[method], name=name or view.name, **options)
+
+
+def add_view(
+    router: Any,
+    path: str,
+    view: Any,
+    *,
+    methods: Iterable[str] | None = None,
+    name: str | None = None,
+    **options: Any,
+) -> None:
+    """`add_url_rule(rule, view_func=v)` where `v` is only known at run time: a class view
+    (`C.as_view(...)`) gets one route per method, a function one route. Flask-only options
+    (`endpoint=` becomes the name; `strict_slashes=`, `defaults=`...) are dropped."""
+    name = options.pop("endpoint", None) or name
+    for flask_only in ("strict_slashes", "defaults", "provide_automatic_options", "redirect_to"):
+        options.pop(flask_only, None)
+    if isinstance(view, ClassView):
+        add_class_view(router, path, view, methods=methods, name=name, **options)
+        return
+    router.add_api_route(
+        path, view, methods=list(methods) if methods is not None else None, name=name, **options
+    )
 
 
 # flask-restful ------------------------------------------------------------------------------

@@ -83,11 +83,21 @@ def class_view_rule(
     if (
         view is None
         or new_view is None
-        or not is_class_view(state, view)
         or not state.enabled(Rule.CLASS_VIEW)
         or not isinstance(updated.func, cst.Attribute)
     ):
         return None
+    helper = "add_class_view"
+    if not is_class_view(state, view):
+        if not _known_only_at_run_time(state, view):
+            return None
+        helper = "add_view"  # a class view or a function: flask_compat decides at run time
+        note = (
+            f"add_url_rule({nodes.code(view)}) registers a view known only at run time: "
+            "flask_compat.add_view (class views get one route per method)"
+        )
+        if note not in state.notes:
+            state.notes.append(note)
     module = state.use_compat_module(concern.context)
     rule_node = nodes.arg_value(updated, 0, "rule")
     rule = nodes.literal_str(rule_node)
@@ -112,6 +122,7 @@ def class_view_rule(
         isinstance(endpoint.value, cst.Name) and endpoint.value.value == "None"
     ):
         placed.append((nodes.kwarg("name", endpoint.value), endpoint))
+    placed += [(argument, argument) for argument in updated.args if argument.star]
     args = with_commas(placed, updated)
     for argument in updated.args:
         keyword = argument.keyword.value if argument.keyword else None
@@ -120,7 +131,16 @@ def class_view_rule(
                 f"add_url_rule({keyword}=) of a class view is dropped: {nodes.code(original)[:60]}"
             )
     state.applied_rule(Rule.CLASS_VIEW)
-    return updated.with_changes(func=nodes.expr(f"{module}.add_class_view"), args=args)
+    return updated.with_changes(func=nodes.expr(f"{module}.{helper}"), args=args)
+
+
+def _known_only_at_run_time(state: FileState, view: cst.BaseExpression) -> bool:
+    """A view given as a parameter or a local variable (a registration helper's
+    `view_func`), not a function of the project."""
+    symbol = state.symbol_of(view)
+    return (
+        symbol is not None and ".<locals>." in symbol and symbol not in state.facts.function_lines
+    )
 
 
 def with_commas(placed: list[tuple[cst.Arg, cst.Arg | None]], call: cst.Call) -> list[cst.Arg]:
@@ -176,6 +196,10 @@ class ClassViewConcern(Concern):
         class_name = owner.rpartition(":")[2]
         for record in info.routes:
             record.function = info.qualname
+            if record.rule == "<computed>":
+                note = "class view registered at run time (rule not known here): check it"
+                if note not in info.review:
+                    info.review.append(note)
         info.notes.append(
             f"method of class view {class_name}: flask_compat makes an instance per request"
         )
