@@ -171,7 +171,8 @@ def test_the_round_least_disturbed_by_other_work_is_kept(tmp_path: Path) -> None
     def measured(rps: float, other: float) -> bench._Measured:
         stats = bench_wrk.WrkStats(100, 1.0, rps, 1, 2, 3, 4, 5, 1, 0, 0, 0)
         cpu = {"service_cores": 0.5, "other_cores": other}
-        return bench._Measured(stats, bench_services.LoadSpread([1]), cpu)
+        spread = bench_services.LoadSpread([1], cpu_before={1: 0.0}, cpu_after={1: 0.5})
+        return bench._Measured(stats, spread, cpu)
 
     plan = _plan(out_dir=tmp_path, rounds=3)
     assert plan.load_seconds() == (3 + 2 * 10 * 3) * 5

@@ -148,7 +148,7 @@ def test_cpu_account_splits_ours_from_other_work() -> None:
         other.kill()
         other.wait()
     assert used["service_cores"] < 0.3
-    assert used["other_cores"] > 0.5
+    assert used["other_cores"] > 0.2  # a spinning process, even on a busy machine
 
 
 def test_load_spread_summary() -> None:
