@@ -9,10 +9,10 @@ import httpx
 import pytest
 
 from migrator.cli import main
-from tests.codemod.test_class_views import _module
 from tests.codemod.migrated import imported_from
+from tests.codemod.test_class_views import _module
 
-APP = '''
+APP = """
 from flask import Flask, jsonify
 from flask_cors import CORS
 from flask_login import LoginManager, current_user, login_required
@@ -36,7 +36,7 @@ def me():
 @app.route("/public")
 def public():
     return jsonify(ok=True)
-'''
+"""
 
 CORS_HEADERS = (
     "access-control-allow-origin",
