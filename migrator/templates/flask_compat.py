@@ -2876,3 +2876,155 @@ class UserMixin:
 
     def get_id(self) -> str:
         return str(getattr(self, "id"))  # noqa: B009 - the user model's own attribute
+
+
+# flask_restful.reqparse ----------------------------------------------------------------------
+
+_FRIENDLY_LOCATIONS = {
+    "json": "the JSON body",
+    "form": "the post body",
+    "args": "the query string",
+    "values": "the post body or the query string",
+    "headers": "the HTTP headers",
+    "cookies": "the request's cookies",
+    "files": "an uploaded file",
+}
+
+
+class ParsedArgs(dict[str, Any]):
+    """flask-restful's `Namespace`: a dict whose keys are also attributes."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError as error:
+            raise AttributeError(name) from error
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self[name] = value
+
+
+class Argument:
+    """`reqparse.Argument`, with flask-restful 0.3's rules: first the locations' values
+    (JSON body, then form and query string by default), `type` applied to each value,
+    `choices`, `action="store"|"append"`, `required`, `default`, `help`, `nullable`."""
+
+    def __init__(
+        self,
+        name: str,
+        default: Any = None,
+        dest: str | None = None,
+        required: bool = False,
+        ignore: bool = False,
+        type: Callable[[Any], Any] = str,
+        location: str | Iterable[str] = ("json", "values"),
+        choices: Iterable[Any] = (),
+        action: str = "store",
+        help: str | None = None,
+        case_sensitive: bool = True,
+        store_missing: bool = True,
+        trim: bool = False,
+        nullable: bool = True,
+        **_: Any,
+    ) -> None:
+        self.name, self.default, self.dest, self.required = name, default, dest, required
+        self.ignore, self.type, self.choices, self.action = ignore, type, list(choices), action
+        self.location = location
+        self.help, self.case_sensitive, self.store_missing = help, case_sensitive, store_missing
+        self.trim, self.nullable = trim, nullable
+
+    def _locations(self) -> list[str]:
+        return [self.location] if isinstance(self.location, str) else list(self.location)
+
+    def _source(self) -> list[tuple[str, Any]]:
+        """(location, the values found there) for each location that has this argument."""
+        found: list[tuple[str, Any]] = []
+        for location in self._locations():
+            if location == "json":
+                # flask-restful 0.3 reads `request.json`: on Flask 2.1+ a body that is not
+                # JSON is a 415 and malformed JSON a 400, before any argument is looked at.
+                data = request.get_json()
+                if isinstance(data, dict) and self.name in data:
+                    value = data[self.name]
+                    found.append((location, value if isinstance(value, list) else [value]))
+                continue
+            source = getattr(request, location, None)
+            if source is None or not hasattr(source, "getlist"):
+                continue
+            values = source.getlist(self.name)
+            if values:
+                found.append((location, values))
+        return found
+
+    def _fail(self, message: str) -> None:
+        text = self.help.format(error_msg=message) if self.help else message
+        raise RestfulAbort(400, {"message": {self.name: text}})
+
+    def _convert(self, value: Any) -> Any:
+        if value is None:
+            if not self.nullable:
+                self._fail("Must not be null!")
+            return None
+        if self.trim and isinstance(value, str):
+            value = value.strip()
+        try:
+            return self.type(value)
+        except (TypeError, ValueError) as error:
+            self._fail(str(error))
+        return None
+
+    def parse(self) -> tuple[Any, bool]:
+        """(value, found)."""
+        results: list[Any] = []
+        for _, values in self._source():
+            for value in values:
+                converted = self._convert(value)
+                if self.choices and converted not in self.choices:
+                    self._fail(f"{converted} is not a valid choice")
+                results.append(converted)
+            if results:
+                break
+        if not results:
+            if self.required:
+                where = " or ".join(_FRIENDLY_LOCATIONS.get(x, x) for x in self._locations())
+                self._fail(f"Missing required parameter in {where}")
+            default = self.default() if callable(self.default) else self.default
+            return default, False
+        return (results if self.action == "append" else results[0]), True
+
+
+class RequestParser:
+    """`reqparse.RequestParser` reading `flask_compat.request` (the current request)."""
+
+    def __init__(self, bundle_errors: bool = False, **_: Any) -> None:
+        self.args: list[Argument] = []
+        self.bundle_errors = bundle_errors
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> RequestParser:
+        argument = args[0] if args and isinstance(args[0], Argument) else Argument(*args, **kwargs)
+        self.args.append(argument)
+        return self
+
+    def parse_args(self, req: Any = None, strict: bool = False) -> ParsedArgs:
+        namespace = ParsedArgs()
+        for argument in self.args:
+            value, found = argument.parse()
+            if found or argument.store_missing:
+                namespace[argument.dest or argument.name] = value
+        return namespace
+
+    def copy(self) -> RequestParser:
+        parser = RequestParser(self.bundle_errors)
+        parser.args = list(self.args)
+        return parser
+
+    def replace_argument(self, name: str, *args: Any, **kwargs: Any) -> RequestParser:
+        self.remove_argument(name)
+        return self.add_argument(name, *args, **kwargs)
+
+    def remove_argument(self, name: str) -> RequestParser:
+        self.args = [argument for argument in self.args if argument.name != name]
+        return self
+
+
+reqparse = types.SimpleNamespace(RequestParser=RequestParser, Argument=Argument)

@@ -35,12 +35,26 @@ COMPAT_CLASSES: dict[str, tuple[str, Rule]] = {
     "flask_restx.Resource": ("Resource", Rule.RESTFUL),
     "flask_restx.Api": ("Api", Rule.RESTFUL),
     "flask_restx.abort": ("restful_abort", Rule.RESTFUL),
+    "flask_restful.reqparse": ("reqparse", Rule.RESTFUL),
+    "flask_restx.reqparse": ("reqparse", Rule.RESTFUL),
+    "flask_restful.reqparse.RequestParser": ("RequestParser", Rule.RESTFUL),
+    "flask_restful.reqparse.Argument": ("Argument", Rule.RESTFUL),
+    "flask_restx.reqparse.RequestParser": ("RequestParser", Rule.RESTFUL),
+    "flask_restx.reqparse.Argument": ("Argument", Rule.RESTFUL),
 }
-CLASS_VIEW_MODULES = frozenset({"flask.views", "flask_restful", "flask_restx"})
+CLASS_VIEW_MODULES = frozenset(
+    {
+        "flask.views",
+        "flask_restful",
+        "flask_restx",
+        "flask_restful.reqparse",
+        "flask_restx.reqparse",
+    }
+)
 # flask-restful helpers that stay imported from it (they read Flask's request): a note each.
 RESTFUL_KEPT: dict[str, str] = {
-    "reqparse": "reqparse.RequestParser reads Flask's request: port its arguments to "
-    "query/body parameters (flask_restful stays imported)",
+    "reqparse": "reqparse.RequestParser runs on flask_compat's (flask-restful's rules, "
+    "its 400 bodies): consider query/body parameters",
     "marshal_with": "marshal_with (flask_restful) still shapes the output: check it "
     "works on the returned data, or use a response model",
     "marshal": "marshal (flask_restful) is kept: consider a response model",

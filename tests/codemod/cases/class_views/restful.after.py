@@ -1,9 +1,8 @@
 """flask-restful resources on an Api bound to a blueprint, and one given its app later."""
 
-from flask_restful import reqparse
 from fastapi import APIRouter, Body, FastAPI
 import flask_compat
-from flask_compat import Api, Resource, restful_abort as abort
+from flask_compat import Api, Resource, reqparse, restful_abort as abort
 from typing import Annotated, Any
 
 app = FastAPI()
