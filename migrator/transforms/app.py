@@ -121,6 +121,8 @@ class AppConcern(Concern):
     def leave_Attribute(
         self, original_node: cst.Attribute, updated_node: cst.Attribute
     ) -> cst.BaseExpression:
+        if self.state.in_import:  # `from flaskbb.utils import x` where `flaskbb` is an app too
+            return updated_node
         obj = self.state.flask_object(original_node.value)
         if obj is None or obj.kind != "app" or not self.state.enabled(Rule.APP):
             return updated_node
