@@ -8,6 +8,7 @@ same HTML for the same requests, flashes included.
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 from pathlib import Path
@@ -15,8 +16,10 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import APIRouter, FastAPI
 
 from migrator.cli import main
+from migrator.templates import flask_compat
 from tests.codemod.migrated import imported_from, load
 
 PROJECT = Path(__file__).parent / "cases" / "project" / "guestbook"
@@ -107,3 +110,66 @@ async def test_pages_flashes_and_session_answer_as_in_flask(migrated: Path) -> N
     assert "Text is required" not in expected[5][3]
     assert "Note saved" in expected[7][3] and "two &amp; &lt;more&gt;" in expected[7][3]
     assert "Hello ann" in expected[10][3] and "Hello ann" not in expected[12][3]
+
+
+# the support module's url_for, session and test_body on their own ---------------------------
+
+
+@pytest.fixture
+def tiny_app() -> FastAPI:
+    app = FastAPI()
+    flask_compat.install(app, __name__)
+    router = APIRouter(prefix="/shop")
+
+    @router.get("/items/{item_id:int}", name="shop.item")
+    def item(item_id: int) -> dict[str, str]:
+        return {
+            "relative": flask_compat.url_for(".item", item_id=item_id + 1, q="a b"),
+            "external": flask_compat.url_for("shop.item", item_id=1, _external=True),
+            "anchored": flask_compat.url_for("shop.item", item_id="7", _anchor="top"),
+        }
+
+    @app.get("/remember/{value}")
+    def remember(value: str) -> dict[str, Any]:
+        before = flask_compat.session.get("value")
+        flask_compat.session["value"] = value
+        return {"before": before}
+
+    @app.get("/unknown")
+    def unknown() -> str:
+        return flask_compat.url_for("nowhere")
+
+    app.include_router(router)
+    return app
+
+
+async def test_url_for_gives_flask_paths(tiny_app: FastAPI) -> None:
+    transport = httpx.ASGITransport(app=tiny_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        urls = (await client.get("/shop/items/1")).json()
+        tiny_app.state.config["TESTING"] = True  # exceptions propagate, as in Flask
+        with pytest.raises(flask_compat.BuildError):
+            await client.get("/unknown")
+    assert urls == {
+        "relative": "/shop/items/2?q=a+b",
+        "external": "http://t/shop/items/1",
+        "anchored": "/shop/items/7#top",
+    }
+
+
+async def test_the_session_needs_a_secret_key_and_then_keeps_values(tiny_app: FastAPI) -> None:
+    transport = httpx.ASGITransport(app=tiny_app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        assert (await client.get("/remember/a")).status_code == 500  # as Flask: no SECRET_KEY
+        tiny_app.state.config["SECRET_KEY"] = "s3cret"
+        first = await client.get("/remember/a")
+        second = await client.get("/remember/b")
+    assert first.json() == {"before": None} and second.json() == {"before": "a"}
+    assert "session=" in first.headers["set-cookie"]
+
+
+def test_test_body_splits_fields_files_and_content() -> None:
+    upload = io.BytesIO(b"x")
+    body = flask_compat.test_body({"name": "a", "file": (upload, "a.txt", "text/plain")})
+    assert body == {"data": {"name": ["a"]}, "files": [("file", ("a.txt", upload, "text/plain"))]}
+    assert flask_compat.test_body("raw") == {"content": "raw"}
