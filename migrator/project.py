@@ -26,6 +26,7 @@ from migrator.class_view_facts import (
     find_class_views,
 )
 from migrator.errors import UserError
+from migrator.template_files import templates_call_url_for
 
 # A file is parsed only if its text mentions one of these; the rest are left unchanged.
 RELEVANT = re.compile(
@@ -697,6 +698,8 @@ def gather(src: Path, files: Iterable[SourceFile] | None = None) -> ProjectFacts
         facts.class_views.clear()
         facts.views.clear()
         _resolve(facts, scans)
+    if not facts.uses_endpoints:  # `url_for('bp.view')` in templates only
+        facts.uses_endpoints = templates_call_url_for(facts.src, SKIPPED_DIRS)
     _find_global_readers(facts, scans)
     _find_apps(facts, scans)
     facts.imports_flask = any(scan.imports_flask for scan in scans)

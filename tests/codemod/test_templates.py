@@ -173,3 +173,28 @@ def test_test_body_splits_fields_files_and_content() -> None:
     body = flask_compat.test_body({"name": "a", "file": (upload, "a.txt", "text/plain")})
     assert body == {"data": {"name": ["a"]}, "files": [("file", ("a.txt", upload, "text/plain"))]}
     assert flask_compat.test_body("raw") == {"content": "raw"}
+
+
+async def test_endpoints_named_for_templates_that_build_urls(tmp_path: Path) -> None:
+    """`url_for('pages.about')` in a template only: the blueprint's routes still get Flask's
+    endpoint names, so the page renders as in Flask."""
+    package = tmp_path / "src" / "brochure"
+    (package / "templates").mkdir(parents=True)
+    (package / "__init__.py").write_text(
+        "from flask import Blueprint, Flask, render_template\n\n"
+        'pages = Blueprint("pages", __name__)\n\n\n'
+        '@pages.route("/about")\ndef about():\n    return render_template("about.html")\n\n\n'
+        'app = Flask(__name__)\napp.register_blueprint(pages, url_prefix="/p")\n'
+    )
+    (package / "templates" / "about.html").write_text(
+        "<a href=\"{{ url_for('pages.about', lang='en') }}\">{{ url_for('.about') }}</a>"
+    )
+    out = tmp_path / "out"
+    assert main([str(package), "--out", str(out), "--jobs", "1"]) == 0
+    assert 'name="pages.about"' in (out / "brochure" / "__init__.py").read_text()
+    with imported_from(out, "brochure"):
+        app: Any = load("brochure:app")
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            page = await client.get("/p/about")
+    assert page.text == '<a href="/p/about?lang=en">/p/about</a>'
