@@ -2601,9 +2601,18 @@ class _RestfulJSON(Response):
         return (json.dumps(content, **settings) + "\n").encode()
 
 
-def restful_response(result: Any) -> Response:
+def output_json(data: Any, code: int, headers: Mapping[str, Any] | None = None) -> Response:
+    """flask-restful's `output_json` representation."""
+    response = _RestfulJSON(data, status_code=int(code))
+    for key, value in (headers or {}).items():
+        response.headers[key] = str(value)
+    return response
+
+
+def restful_response(result: Any, api: Api | None = None) -> Response:
     """What a flask-restful resource returns → a response: data (dict, list, str, number)
-    is always JSON; `(data, status)`, `(data, status, headers)`, `(data, headers)`."""
+    goes through the Api's representation for the Accept header (JSON by default);
+    `(data, status)`, `(data, status, headers)`, `(data, headers)`."""
     if isinstance(result, Response):
         return result
     status, headers = 200, None
@@ -2620,6 +2629,8 @@ def restful_response(result: Any) -> Response:
         response.status_code = int(status)
     elif int(status) in (204, 304):
         response = Response(status_code=int(status))  # werkzeug sends no body for these
+    elif api is not None:
+        return api.make_response(result, int(status), headers)
     else:
         response = _RestfulJSON(result, status_code=int(status))
     for key, value in (headers or {}).items():
@@ -2627,11 +2638,13 @@ def restful_response(result: Any) -> Response:
     return response
 
 
-def _restful_error(exc: StarletteHTTPException) -> Response:
+def _restful_error(exc: StarletteHTTPException, api: Api | None = None) -> Response:
     error = HTTPError.from_exception(exc)
     if error.response is not None:
         return error.response
     data = getattr(exc, "data", None) or {"message": error.description}
+    if api is not None:
+        return api.make_response(data, error.code, exc.headers)
     response = _RestfulJSON(data, status_code=error.code)
     for key, value in (exc.headers or {}).items():
         response.headers[key] = value
@@ -2645,7 +2658,9 @@ class Resource(MethodView):
     method_decorators: Iterable[Callable[..., Any]] | Mapping[str, Any] = ()
 
     @classmethod
-    def _decorated(cls, attribute: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def _decorated(
+        cls, attribute: str, api: Api | None = None
+    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         decorators = cls.method_decorators
         chosen = decorators.get(attribute, []) if isinstance(decorators, Mapping) else decorators
 
@@ -2656,17 +2671,17 @@ class Resource(MethodView):
 
                 async def run_async(**values: Any) -> Response:
                     try:
-                        return restful_response(await method(**values))
+                        return restful_response(await method(**values), api)
                     except StarletteHTTPException as exc:
-                        return _restful_error(exc)
+                        return _restful_error(exc, api)
 
                 return run_async
 
             def run(**values: Any) -> Response:
                 try:
-                    return restful_response(method(**values))
+                    return restful_response(method(**values), api)
                 except StarletteHTTPException as exc:
-                    return _restful_error(exc)
+                    return _restful_error(exc, api)
 
             return run
 
@@ -2677,11 +2692,41 @@ class Api:
     """`flask_restful.Api(app_or_blueprint, prefix=)` / `init_app(app)`: `add_resource`
     adds one FastAPI route per method of the resource, under the rules given (converted)."""
 
-    def __init__(self, app: Any = None, prefix: str = "", **options: Any) -> None:
+    def __init__(
+        self,
+        app: Any = None,
+        prefix: str = "",
+        default_mediatype: str | None = "application/json",
+        **options: Any,
+    ) -> None:
         self.app = app
         self.prefix = prefix
+        self.default_mediatype = default_mediatype
         self.options = options
         self.resources: list[tuple[type[Resource], tuple[str, ...], dict[str, Any]]] = []
+        self.representations: dict[str, Callable[..., Response]] = {"application/json": output_json}
+
+    def representation(self, mediatype: str) -> Callable[[F], F]:
+        """`@api.representation("application/xml")`: how data is written for that type."""
+
+        def decorator(function: F) -> F:
+            self.representations[mediatype] = function
+            return function
+
+        return decorator
+
+    def make_response(
+        self, data: Any, code: int, headers: Mapping[str, Any] | None = None
+    ) -> Response:
+        """flask-restful's content negotiation: the Accept header's best representation,
+        else `default_mediatype`, else 406."""
+        accept = Accept(_context_request().headers.get("accept"))
+        mediatype = accept.best_match(self.representations, default=self.default_mediatype)
+        if mediatype is None or mediatype not in self.representations:
+            raise HTTPError(406)
+        response: Response = self.representations[mediatype](data, code, headers)
+        response.headers["Content-Type"] = mediatype
+        return response
 
     def init_app(self, app: Any) -> None:
         self.app = app
@@ -2710,7 +2755,7 @@ class Api:
                 if method == "HEAD" and "GET" in resource.view_methods():
                     continue
                 endpoint = _view_endpoint(
-                    resource, attribute, args, class_kwargs, resource._decorated(attribute)
+                    resource, attribute, args, class_kwargs, resource._decorated(attribute, self)
                 )
                 self.app.add_api_route(
                     path(self.prefix + url), endpoint, methods=[method], name=name

@@ -30,7 +30,9 @@ def _module(path: Path, name: str) -> ModuleType:
     return module
 
 
-async def _compare(case: str, tmp_path: Path, requests: list[tuple[str, str, Any]]) -> None:
+async def _compare(
+    case: str, tmp_path: Path, requests: list[tuple[str, str, Any]], accept: str | None = None
+) -> None:
     source = tmp_path / f"{case}.py"
     source.write_text((CASES / f"{case}.before.py").read_text())
     out = tmp_path / "out"
@@ -41,8 +43,11 @@ async def _compare(case: str, tmp_path: Path, requests: list[tuple[str, str, Any
         transport = httpx.ASGITransport(app=migrated)
         async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
             for method, url, body in requests:
-                expected = flask_client.open(url, method=method, json=body)
-                got = await client.request(method, url, json=body)
+                headers = {"Accept": accept} if accept else {}
+                expected = flask_client.open(url, method=method, json=body, headers=headers)
+                got = await client.request(method, url, json=body, headers=headers)
+                if expected.data:  # (Flask also labels an empty 204 text/html)
+                    assert got.headers.get("content-type") == expected.content_type, (method, url)
                 assert got.status_code == expected.status_code, (method, url)
                 if expected.is_json and expected.data:
                     assert got.json() == expected.get_json(), (method, url)
@@ -90,3 +95,11 @@ async def test_restful_app_answers_as_flask(tmp_path: Path) -> None:
             ("POST", "/admin/stats?task=q", None),
         ],
     )
+
+
+@pytest.mark.parametrize("accept", [None, "text/csv", "application/json", "*/*", "text/*"])
+async def test_restful_representations_negotiate_as_flask(
+    tmp_path: Path, accept: str | None
+) -> None:
+    pytest.importorskip("flask_restful")
+    await _compare("representations", tmp_path, [("GET", "/me", None)], accept)
