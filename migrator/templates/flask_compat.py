@@ -2638,6 +2638,23 @@ def restful_response(result: Any, api: Api | None = None) -> Response:
     return response
 
 
+def _restful_server_error(exc: Exception, api: Api | None) -> Response:
+    """flask-restful's answer to an unhandled exception in a resource: re-raised when the
+    app propagates exceptions (TESTING, DEBUG), else logged and `{"message": ...}` 500."""
+    app = _current_app_or_none()
+    config = getattr(app.state, "config", {}) if app is not None else {}
+    propagate = config.get("PROPAGATE_EXCEPTIONS")
+    if propagate is None:
+        propagate = config.get("TESTING") or config.get("DEBUG")
+    if propagate:
+        raise exc
+    logger.error("Exception in a flask-restful resource", exc_info=exc)
+    data = {"message": HTTP_ERRORS[500][0]}
+    if api is not None:
+        return api.make_response(data, 500)
+    return _RestfulJSON(data, status_code=500)
+
+
 def _restful_error(exc: StarletteHTTPException, api: Api | None = None) -> Response:
     error = HTTPError.from_exception(exc)
     if error.response is not None:
@@ -2674,6 +2691,8 @@ class Resource(MethodView):
                         return restful_response(await method(**values), api)
                     except StarletteHTTPException as exc:
                         return _restful_error(exc, api)
+                    except Exception as exc:
+                        return _restful_server_error(exc, api)
 
                 return run_async
 
@@ -2682,6 +2701,8 @@ class Resource(MethodView):
                     return restful_response(method(**values), api)
                 except StarletteHTTPException as exc:
                     return _restful_error(exc, api)
+                except Exception as exc:
+                    return _restful_server_error(exc, api)
 
             return run
 

@@ -90,6 +90,7 @@ async def test_restful_app_answers_as_flask(tmp_path: Path) -> None:
             ("GET", "/api/count/30", None),
             ("GET", "/api/count/x", None),
             ("GET", "/admin/stats", None),
+            ("GET", "/api/boom", None),
             ("POST", "/admin/stats", {"task": "t"}),
             ("POST", "/admin/stats", {}),  # reqparse's 400: a required argument missing
             ("POST", "/admin/stats?task=q", None),

@@ -66,9 +66,15 @@ class Stats(Resource):
         return {"task": args["task"]}, 201
 
 
+class Boom(Resource):
+    def get(self):
+        raise RuntimeError("a bug")  # flask-restful answers {"message": ...} 500
+
+
 api.add_resource(TodoList, "/todos")
 api.add_resource(Todo, "/todos/<todo_id>")
 api.add_resource(Count, "/count/<int:n>", endpoint="count")
+api.add_resource(Boom, "/boom")
 admin.add_resource(Stats, "/admin/stats")
 app.register_blueprint(bp)
 admin.init_app(app)
