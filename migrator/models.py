@@ -38,7 +38,12 @@ from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor
 
 from migrator.errors import UserError
-from migrator.transforms.fallback import add_after_install, replace_text
+from migrator.transforms.post_pass import (
+    add_after_install,
+    add_generated,
+    replace_text,
+    with_keyword,
+)
 
 if TYPE_CHECKING:
     from migrator.codemod import MigrationResult
@@ -250,7 +255,6 @@ def install_openapi(app: FastAPI) -> None:
 
 def apply_spec(result: MigrationResult, spec: Path) -> None:
     """Write `api_models.py`, wire the routes, serve the contract's documentation."""
-    from migrator.codemod import FileResult
 
     document = load_spec(spec)
     code = generate_models(spec, document)
@@ -268,22 +272,8 @@ def apply_spec(result: MigrationResult, spec: Path) -> None:
         relpath = f"{compat_dir}/{name}.py" if compat_dir else f"{name}.py"
     module = f"{compat_package}.{name}" if compat_package else name
     source = models_source(code, document, spec.name)
-    existing = root / relpath
-    old = existing.read_text(errors="replace") if existing.exists() else ""
-    result.files = [f for f in result.files if f.relpath != relpath]
-    if old == source:
-        result.files.append(FileResult(relpath, "unchanged"))
-    else:
-        result.files.append(
-            FileResult(
-                relpath,
-                "converted",
-                old=old,
-                new=source,
-                notes=[f"Pydantic models of {spec.name} (datamodel-code-generator)"],
-            )
-        )
-    result.files.sort(key=lambda f: f.relpath)
+    note = f"Pydantic models of {spec.name} (datamodel-code-generator)"
+    add_generated(result, relpath, source, note, regenerate=True)
 
     matched = _wire_routes(result, ops, module, name)
     installed = add_after_install(
@@ -453,19 +443,6 @@ class _ResponseModels(cst.CSTTransformer):
                 route.notes.append(note)
             return decorator
         model = cst.parse_expression(f"{self.name}.{op.response_model}")
-        last = call.args[-1]
-        args = [
-            *call.args[:-1],
-            last.with_changes(comma=cst.MaybeSentinel.DEFAULT),
-            cst.Arg(
-                model,
-                keyword=cst.Name("response_model"),
-                equal=cst.AssignEqual(
-                    whitespace_before=cst.SimpleWhitespace(""),
-                    whitespace_after=cst.SimpleWhitespace(""),
-                ),
-            ),
-        ]
         note = (
             f"response_model={self.name}.{op.response_model} documents the answer (the view "
             "returns a Response, which FastAPI sends untouched)"
@@ -473,4 +450,4 @@ class _ResponseModels(cst.CSTTransformer):
         if note not in route.notes:
             route.notes.append(note)
         self.changed = True
-        return decorator.with_changes(decorator=call.with_changes(args=args))
+        return decorator.with_changes(decorator=with_keyword(call, "response_model", model))

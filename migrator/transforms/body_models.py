@@ -29,7 +29,7 @@ import libcst as cst
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor
 
-from migrator.transforms.fallback import replace_text
+from migrator.transforms.post_pass import replace_text, with_keyword
 
 if TYPE_CHECKING:
     from migrator.codemod import MigrationResult
@@ -315,20 +315,7 @@ class _BodyModels(cst.CSTTransformer):
             '{"requestBody": {"content": {"application/json": '
             f'{{"schema": {name}.model_json_schema()}}}}}}}}'
         )
-        last = call.args[-1]
-        args = [
-            *call.args[:-1],
-            last.with_changes(comma=cst.MaybeSentinel.DEFAULT),
-            cst.Arg(
-                extra,
-                keyword=cst.Name("openapi_extra"),
-                equal=cst.AssignEqual(
-                    whitespace_before=cst.SimpleWhitespace(""),
-                    whitespace_after=cst.SimpleWhitespace(""),
-                ),
-            ),
-        ]
-        return decorator.with_changes(decorator=call.with_changes(args=args))
+        return decorator.with_changes(decorator=with_keyword(call, "openapi_extra", extra))
 
     def _insert(self, body: Sequence[cst.BaseStatement], blank: int) -> list[cst.BaseStatement]:
         out: list[cst.BaseStatement] = []

@@ -21,15 +21,14 @@ from __future__ import annotations
 import ast
 import json
 import re
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import libcst as cst
-from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import AddImportsVisitor
+
+from migrator.transforms.post_pass import add_after_install, add_generated
 
 if TYPE_CHECKING:
     from migrator.codemod import FileResult, MigrationResult
@@ -81,7 +80,13 @@ def apply_fallback(result: MigrationResult) -> None:
         return
     compat_dir = facts.compat_relpath.rpartition("/")[0]
     fallback_relpath = f"{compat_dir}/{FALLBACK_NAME}.py" if compat_dir else f"{FALLBACK_NAME}.py"
-    _add_generated(result, fallback_relpath, fallback_source([r.symbol for r in left]))
+    add_generated(
+        result,
+        fallback_relpath,
+        fallback_source([r.symbol for r in left]),
+        "generated fallback mount",
+        regenerate=False,  # the team moves views out of LEFT_BEHIND as it converts them
+    )
     _add_copy(result, layout)
     served = ", ".join(f"{'/'.join(r.methods)} {r.rule}" for r in left[:12])
     more = f" and {len(left) - 12} more" if len(left) > 12 else ""
@@ -102,29 +107,6 @@ def _layout(src: Path, import_root: Path) -> _Layout | None:
         return None
     copy = src.parent / f"{src.name}{LEGACY_SUFFIX}"
     return _Layout(src.name, src.name + LEGACY_SUFFIX, copy if copy.is_dir() else src, True)
-
-
-def _add_generated(result: MigrationResult, relpath: str, text: str) -> None:
-    from migrator.codemod import FileResult
-
-    existing = result.facts.src.resolve().parent / relpath
-    old = existing.read_text(errors="replace") if existing.exists() else ""
-    result.files = [f for f in result.files if f.relpath != relpath]
-    if old == text:
-        result.files.append(FileResult(relpath, "unchanged"))
-    elif old:  # edited by the team (views moved out of LEFT_BEHIND): theirs
-        result.files.append(
-            FileResult(
-                relpath,
-                "unchanged",
-                notes=[f"{relpath} exists and differs: kept as is (delete it to regenerate)"],
-            )
-        )
-    else:
-        result.files.append(
-            FileResult(relpath, "converted", old="", new=text, notes=["generated fallback mount"])
-        )
-    result.files.sort(key=lambda f: f.relpath)
 
 
 def _add_copy(result: MigrationResult, layout: _Layout) -> None:
@@ -214,9 +196,6 @@ def _edit(node: ast.stmt, new: str) -> tuple[int, int, int, int, str]:
 
 # --- calls after `flask_compat.install(app, ...)` ---------------------------------------------
 
-# (relpath of the file, the app's name, the enclosing top-level function) → the statement
-MakeCode = Callable[[str, str, "cst.FunctionDef | None"], str]
-
 
 def _add_mount_calls(result: MigrationResult, layout: _Layout) -> list[str]:
     """After each `<compat>.install(app, ...)`, `flask_fallback.mount(app, target, ...)`."""
@@ -230,56 +209,6 @@ def _add_mount_calls(result: MigrationResult, layout: _Layout) -> list[str]:
         return _mount_code(app, legacy_module, function)
 
     return add_after_install(result, fallback_module, make, f"{FALLBACK_NAME}.mount")
-
-
-def add_after_install(
-    result: MigrationResult,
-    module: str,
-    make: MakeCode,
-    marker: str,
-) -> list[str]:
-    """Insert a statement after each `<compat>.install(app, ...)` (module level or a top-level
-    function) and import `module`; `marker` (`name.func`) says it is already there. `make`
-    gives the statement's code. Returns the relpaths of the files holding an install call."""
-    facts = result.facts
-    compat_name = facts.compat_module.rpartition(".")[2]
-    root = facts.src.resolve().parent
-    modules = {file.relpath: file.module for file in facts.files}
-    found: list[str] = []
-    for file in result.files:
-        if file.relpath not in modules:
-            continue
-        text = file.new
-        if text is None:
-            path = root / file.relpath
-            if not path.exists():
-                continue
-            text = path.read_text(errors="replace")
-        if f"{compat_name}.install(" not in text:
-            continue
-        adder = _AfterInstall(compat_name, file.relpath, make, marker)
-        new_tree = cst.parse_module(text).visit(adder)
-        if adder.found:
-            found.append(file.relpath)
-        if not adder.added:
-            continue
-        context = CodemodContext(full_module_name=modules[file.relpath])
-        package, _, name = module.rpartition(".")
-        if package:
-            AddImportsVisitor.add_needed_import(context, package, name)
-        else:
-            AddImportsVisitor.add_needed_import(context, name)
-        replace_text(result, file, AddImportsVisitor(context).transform_module(new_tree).code)
-    return found
-
-
-def replace_text(result: MigrationResult, file: FileResult, new: str) -> None:
-    """A post-pass rewrote `file`: record it (an unchanged file becomes converted)."""
-    if file.status != "converted":
-        path = result.facts.src.resolve().parent / file.relpath
-        file.old = path.read_text(errors="replace")
-        file.status = "converted"
-    file.new = new
 
 
 def _mount_code(app: str, legacy_module: str, function: cst.FunctionDef | None) -> str:
@@ -296,100 +225,3 @@ def _mount_code(app: str, legacy_module: str, function: cst.FunctionDef | None) 
         args.append(f"**{params.star_kwarg.name.value}")
     extra = "".join(f", {arg}" for arg in args)
     return f'{FALLBACK_NAME}.mount({app}, "{target}"{extra})\n'
-
-
-class _AfterInstall(cst.CSTTransformer):
-    """Insert a statement after an install call at module level or in a top-level def."""
-
-    def __init__(self, compat_name: str, relpath: str, make: MakeCode, marker: str) -> None:
-        self.compat_name = compat_name
-        self.relpath = relpath
-        self.make = make
-        self.marker = marker
-        self.depth = 0
-        self.function: cst.FunctionDef | None = None
-        self.found = False
-        self.added = False
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        self.depth += 1
-        if self.depth == 1:
-            self.function = node
-        return self.depth == 1
-
-    def leave_FunctionDef(
-        self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
-    ) -> cst.FunctionDef:
-        self.depth -= 1
-        if self.depth == 0:
-            self.function = None
-        return updated_node
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
-
-    def leave_IndentedBlock(
-        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
-    ) -> cst.IndentedBlock:
-        if self.depth != 1 or self.function is None:
-            return updated_node
-        return updated_node.with_changes(body=self._insert(updated_node.body, self.function))
-
-    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
-        return updated_node.with_changes(body=self._insert(updated_node.body, None))
-
-    def _insert(
-        self, body: Sequence[cst.BaseStatement], function: cst.FunctionDef | None
-    ) -> list[cst.BaseStatement]:
-        statements = list(body)
-        out: list[cst.BaseStatement] = []
-        for index, statement in enumerate(statements):
-            out.append(statement)
-            app = self._installed_app(statement)
-            if app is None:
-                continue
-            self.found = True
-            following = statements[index + 1 : index + 4]
-            if any(_calls(s, self.marker) for s in following):
-                continue
-            out.append(cst.parse_statement(self.make(self.relpath, app, function)))
-            self.added = True
-        return out
-
-    def _installed_app(self, statement: cst.BaseStatement) -> str | None:
-        if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
-            return None
-        expr = statement.body[0]
-        if not isinstance(expr, cst.Expr) or not isinstance(expr.value, cst.Call):
-            return None
-        call = expr.value
-        func = call.func
-        if not (
-            isinstance(func, cst.Attribute)
-            and func.attr.value == "install"
-            and isinstance(func.value, cst.Name)
-            and func.value.value == self.compat_name
-            and call.args
-            and isinstance(call.args[0].value, cst.Name)
-        ):
-            return None
-        app = call.args[0].value
-        assert isinstance(app, cst.Name)
-        return app.value
-
-
-def _calls(statement: cst.BaseStatement, marker: str) -> bool:
-    """Whether `statement` is the call `marker` (`name.func(...)`)."""
-    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
-        return False
-    expr = statement.body[0]
-    if not isinstance(expr, cst.Expr) or not isinstance(expr.value, cst.Call):
-        return False
-    func = expr.value.func
-    name, _, attr = marker.partition(".")
-    return (
-        isinstance(func, cst.Attribute)
-        and isinstance(func.value, cst.Name)
-        and func.value.value == name
-        and func.attr.value == attr
-    )
