@@ -13,7 +13,10 @@ keeps the migrated service answering the way the Flask one did, for what clients
 - `request`, `g` and `current_app` for code that reads them outside a view (helpers,
   decorators, hooks), filled per request from a context variable;
 - `jsonify`-compatible JSON (sorted keys, dates as HTTP dates), `send_from_directory`
-  refusing path traversal, `request.args.get(..., type=int)` falling back to the default.
+  refusing path traversal, `request.args.get(..., type=int)` falling back to the default;
+- class-based views (`MethodView`, `View`, `add_class_view`) and flask-restful's
+  `Resource`, `Api`, `abort`, `reqparse` with its JSON answers; flask_login stubs
+  (`login_required`, `current_user`, `CurrentUser`: finish `load_user`).
 
 It imports FastAPI and Starlette only (python-multipart for forms), never Flask.
 """
@@ -69,14 +72,27 @@ from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 __all__ = [
+    "AnonymousUser",
+    "Api",
+    "Argument",
     "BuildError",
+    "ClassView",
     "Config",
+    "CurrentUser",
     "FileStorage",
     "FlaskSessionMiddleware",
     "FlaskTemplates",
     "HTTPError",
     "JSONResponse",
+    "LoginManager",
+    "MethodView",
+    "RequestParser",
+    "Resource",
+    "UserMixin",
+    "View",
     "abort",
+    "add_class_view",
+    "add_view",
     "after_request",
     "app_context",
     "arg_type",
@@ -84,20 +100,29 @@ __all__ = [
     "before_request",
     "cli",
     "current_app",
+    "current_user",
     "errorhandler",
     "flash",
     "flask_app",
     "g",
+    "get_current_user",
     "get_flashed_messages",
     "install",
     "json_body",
     "jsonify",
+    "load_user",
+    "login_required",
+    "login_user",
+    "logout_user",
     "make_response",
+    "output_json",
     "path",
     "raw_body",
     "render_template",
     "render_template_string",
+    "reqparse",
     "request",
+    "restful_abort",
     "secure_filename",
     "send_file",
     "send_from_directory",
