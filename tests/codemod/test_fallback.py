@@ -144,3 +144,33 @@ def test_imports_of_the_package_point_at_the_copy() -> None:
         "from notesbook import x\n"
         "from . import api\n"
     )
+
+
+async def test_a_one_file_project_gets_a_module_copy(tmp_path: Path) -> None:
+    source = tmp_path / "src" / "tiny.py"
+    source.parent.mkdir()
+    source.write_text(
+        "from flask import Flask, jsonify, render_template_string\n\n"
+        "app = Flask(__name__)\n\n\n"
+        '@app.route("/api")\ndef api():\n    return jsonify(ok=True)\n\n\n'
+        '@app.route("/page")\ndef page():\n'
+        '    return render_template_string("<p>{{ n }}</p>", n=1)\n'
+    )
+    out = tmp_path / "out"
+    assert main([str(source), "--out", str(out), "--disable", "templates", "--jobs", "1"]) == 0
+    assert (out / "tiny_flask_legacy.py").read_text() == source.read_text()
+    assert 'flask_fallback.mount(app, "tiny_flask_legacy:app")' in (out / "tiny.py").read_text()
+    with (
+        imported_from(out, "tiny"),
+        imported_from(out, "tiny_flask_legacy"),
+        imported_from(out, "flask_fallback"),
+        imported_from(out, "flask_compat"),
+    ):
+        app: Any = load("tiny:app")
+        assert set(app.openapi()["paths"]) == {"/api"}  # /page is Flask's, through the mount
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            page = await client.get("/page")
+            api = await client.get("/api")
+    assert (page.status_code, page.text) == (200, "<p>1</p>")
+    assert api.json() == {"ok": True}
