@@ -2506,6 +2506,7 @@ def _view_endpoint(
 
     endpoint.__name__ = f"{cls.__name__}_{attribute}"
     endpoint.__qualname__ = f"{cls.__qualname__}.{attribute}"
+    endpoint.__module__ = cls.__module__  # "module:Class.method", as the report names it
     endpoint.__dict__["__signature__"] = new_signature
     for decorator in getattr(cls, "decorators", None) or ():
         endpoint = decorator(endpoint)

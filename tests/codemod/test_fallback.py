@@ -174,3 +174,33 @@ async def test_a_one_file_project_gets_a_module_copy(tmp_path: Path) -> None:
             api = await client.get("/api")
     assert (page.status_code, page.text) == (200, "<p>1</p>")
     assert api.json() == {"ok": True}
+
+
+async def test_a_class_view_left_behind_is_served_by_flask(tmp_path: Path) -> None:
+    source = tmp_path / "src" / "cv.py"
+    source.parent.mkdir()
+    source.write_text(
+        "from flask import Flask, jsonify, render_template_string\n"
+        "from flask.views import MethodView\n\n"
+        "app = Flask(__name__)\n\n\n"
+        "class Page(MethodView):\n    def get(self):\n"
+        '        return render_template_string("<p>{{ n }}</p>", n=2)\n\n\n'
+        "class Api(MethodView):\n    def get(self):\n        return jsonify(ok=True)\n\n\n"
+        'app.add_url_rule("/page", view_func=Page.as_view("page"))\n'
+        'app.add_url_rule("/api", view_func=Api.as_view("api"))\n'
+    )
+    out = tmp_path / "out"
+    assert main([str(source), "--out", str(out), "--disable", "templates", "--jobs", "1"]) == 0
+    assert '"cv:Page.get"' in (out / "flask_fallback.py").read_text()
+    with (
+        imported_from(out, "cv"),
+        imported_from(out, "cv_flask_legacy"),
+        imported_from(out, "flask_fallback"),
+        imported_from(out, "flask_compat"),
+    ):
+        app: Any = load("cv:app")
+        assert set(app.openapi()["paths"]) == {"/api"}
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            page = await client.get("/page")
+    assert (page.status_code, page.text) == (200, "<p>2</p>")
