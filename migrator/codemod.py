@@ -189,7 +189,7 @@ def migrate(
             )
             findings[key] = finding
     result.findings = [findings[key] for key in sorted(findings)]
-    if spec is not None:
+    if spec is not None and Rule.SPEC_MODELS not in disabled:
         from migrator.models import apply_spec
 
         apply_spec(result, spec)
