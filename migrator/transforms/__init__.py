@@ -15,8 +15,8 @@ from migrator.transforms.extensions import ExtensionConcern
 from migrator.transforms.imports import ImportsConcern
 from migrator.transforms.request import RequestConcern
 from migrator.transforms.responses import ResponseConcern
-from migrator.transforms.schemas_marshmallow import MarshmallowConcern
 from migrator.transforms.routes import RouteConcern
+from migrator.transforms.schemas_marshmallow import MarshmallowConcern
 from migrator.transforms.sessions import SessionConcern
 from migrator.transforms.templates import TemplateConcern
 from migrator.transforms.test_client import TestClientConcern
