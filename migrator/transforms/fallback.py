@@ -132,7 +132,7 @@ def _add_copy(result: MigrationResult, layout: _Layout) -> None:
         except (OSError, UnicodeDecodeError):
             result.copies.append((path, relpath))
             continue
-        new = retarget_imports(text, layout.package, layout.legacy)
+        new = retarget_imports(text, layout.package, layout.legacy, result.facts.modules)
         target = root / relpath
         if target.exists() and target.read_text(errors="replace") == new:
             files.append(FileResult(relpath, "unchanged"))
@@ -146,8 +146,12 @@ def _add_copy(result: MigrationResult, layout: _Layout) -> None:
     result.files.sort(key=lambda f: f.relpath)
 
 
-def retarget_imports(text: str, package: str, legacy: str) -> str:
-    """Point the absolute imports of `package` at `legacy`, leaving everything else as is."""
+def retarget_imports(
+    text: str, package: str, legacy: str, modules: frozenset[str] = frozenset()
+) -> str:
+    """Point the absolute imports of `package` at `legacy`, and the strings that name one of
+    its `modules` (`import_module("pkg.x")`, `"pkg.x:app"`, a `"pkg.x."` prefix), leaving
+    everything else (`"pkg.log"`, a file name) as is."""
     try:
         tree = ast.parse(text)
     except SyntaxError:
@@ -163,6 +167,14 @@ def retarget_imports(text: str, package: str, legacy: str) -> str:
                 pattern = re.compile(rf"(from\s+){re.escape(package)}(?=[.\s])")
                 replaced = pattern.sub(rf"\g<1>{legacy}", segment, count=1)
                 edits.append(_edit(node, replaced))
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            named = node.value.partition(":")[0].rstrip(".")
+            if _ours(named, package) and named in modules:
+                segment = ast.get_source_segment(text, node)
+                start = _string_start(segment) if segment is not None else -1
+                if segment is not None and start >= 0 and segment[start:].startswith(package):
+                    replaced = segment[:start] + legacy + segment[start + len(package) :]
+                    edits.append(_edit(node, replaced))
         elif isinstance(node, ast.Import):
             if not any(_ours(alias.name, package) for alias in node.names):
                 continue
@@ -183,6 +195,12 @@ def retarget_imports(text: str, package: str, legacy: str) -> str:
         rebuilt = head + new + tail
         lines = rebuilt.splitlines(keepends=True)
     return "".join(lines)
+
+
+def _string_start(segment: str) -> int:
+    """Where a string literal's text starts, after its prefix and quotes; -1 if unsure."""
+    match = re.match(r"[rRuU]?('''|\"\"\"|'|\")", segment)
+    return match.end() if match else -1
 
 
 def _ours(name: str, package: str) -> bool:

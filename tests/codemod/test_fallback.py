@@ -134,7 +134,7 @@ def test_imports_of_the_package_point_at_the_copy() -> None:
         "from notesbook import x\n"
         "from . import api\n"
     )
-    assert retarget_imports(source, "notes", "notes_flask_legacy") == (
+    assert retarget_imports(source, "notes", "notes_flask_legacy", MODULES) == (
         "import os\n"
         "import notes_flask_legacy as notes\n"
         "import notes_flask_legacy.api as a, os.path\n"
@@ -204,3 +204,23 @@ async def test_a_class_view_left_behind_is_served_by_flask(tmp_path: Path) -> No
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
             page = await client.get("/page")
     assert (page.status_code, page.text) == (200, "<p>2</p>")
+
+
+MODULES = frozenset({"notes", "notes.api", "notes.pages"})
+
+
+def test_strings_naming_a_module_of_the_package_point_at_the_copy() -> None:
+    source = (
+        'importlib.import_module("notes.api")\n'
+        "app = load('notes.pages:app')\n"
+        'if name.startswith("notes.api."):\n    pass\n'
+        'LOG = "notes.log"\n'
+        'TEXT = f"notes.api {x}"\n'
+    )
+    assert retarget_imports(source, "notes", "notes_flask_legacy", MODULES) == (
+        'importlib.import_module("notes_flask_legacy.api")\n'
+        "app = load('notes_flask_legacy.pages:app')\n"
+        'if name.startswith("notes_flask_legacy.api."):\n    pass\n'
+        'LOG = "notes.log"\n'
+        'TEXT = f"notes.api {x}"\n'
+    )
