@@ -129,6 +129,7 @@ __all__ = [
     "session",
     "teardown_appcontext",
     "teardown_request",
+    "template_folder",
     "templates",
     "test_body",
     "url_for",
@@ -2086,6 +2087,16 @@ def _replay(body: bytes, receive: Receive) -> Receive:
 # --- templates, url_for, flash and session (Flask's API over Jinja2 and SessionMiddleware) ---
 
 
+_blueprint_template_folders: list[str] = []
+
+
+def template_folder(import_name: str, folder: str) -> None:
+    """A blueprint's `template_folder=`: searched after the app's, as Flask does."""
+    path = os.path.join(_root_path(import_name), folder)
+    if path not in _blueprint_template_folders:
+        _blueprint_template_folders.append(path)
+
+
 class BuildError(LookupError):
     """`url_for` found no route of that name taking those values (werkzeug's BuildError)."""
 
@@ -2098,8 +2109,9 @@ def _jinja_environment(app: FastAPI) -> Any:
     state = app.state
     folder = getattr(state, "template_folder", "templates")
     root = getattr(state, "root_path", os.getcwd())
+    folders = [os.path.join(root, folder or "templates"), *_blueprint_template_folders]
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(os.path.join(root, folder or "templates")),
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(f) for f in folders]),
         autoescape=jinja2.select_autoescape(["html", "htm", "xml", "xhtml", "svg"]),
     )
     env.globals.update(url_for=url_for, get_flashed_messages=get_flashed_messages)
@@ -2735,9 +2747,10 @@ class Resource(MethodView):
         return wrap
 
 
-class Api:
+class Api(_RestxDecorators):
     """`flask_restful.Api(app_or_blueprint, prefix=)` / `init_app(app)`: `add_resource`
-    adds one FastAPI route per method of the resource, under the rules given (converted)."""
+    adds one FastAPI route per method of the resource, under the rules given (converted).
+    flask-restx's `namespace`/`add_namespace`/`route` too (no Swagger UI: FastAPI's /docs)."""
 
     def __init__(
         self,
@@ -2792,6 +2805,20 @@ class Api:
             return cls
 
         return decorator
+
+    route = resource
+
+    def namespace(self, name: str, description: str | None = None, **kwargs: Any) -> Namespace:
+        namespace = Namespace(name, description, **kwargs)
+        self.add_namespace(namespace)
+        return namespace
+
+    def add_namespace(self, namespace: Namespace, path: str | None = None) -> None:
+        if path is not None:
+            namespace.path = path.rstrip("/")
+        namespace.apis.append(self)
+        for resource, urls, kwargs in namespace.resources:
+            self.add_resource(resource, *(namespace.path + url for url in urls), **kwargs)
 
     def _register(self, resource: type[Resource], urls: tuple[str, ...], kwargs: Any) -> None:
         name = kwargs.get("endpoint") or resource.__name__.lower()
@@ -3120,3 +3147,118 @@ class RequestParser:
 
 
 reqparse = types.SimpleNamespace(RequestParser=RequestParser, Argument=Argument)
+
+
+# flask-restx: namespaces, models, marshalling ------------------------------------------------
+
+
+def marshal(
+    data: Any, model: Mapping[str, Any], envelope: str | None = None, skip_none: bool = False
+) -> Any:
+    """flask-restx's `marshal`: only the model's keys, each through its field's `output`."""
+    if isinstance(data, list | tuple):
+        items = [marshal(item, model, skip_none=skip_none) for item in data]
+        return {envelope: items} if envelope else items
+    out: dict[str, Any] = {}
+    for key, field_ in model.items():
+        if hasattr(field_, "output"):
+            value = field_.output(key, data)
+        elif isinstance(data, Mapping):
+            value = data.get(key)
+        else:
+            value = getattr(data, key, None)
+        if skip_none and value is None:
+            continue
+        out[key] = value
+    return {envelope: out} if envelope else out
+
+
+def _identity(*_: Any, **__: Any) -> Callable[[F], F]:
+    def decorator(function: F) -> F:
+        return function
+
+    return decorator
+
+
+class _RestxDecorators:
+    """The decorators flask-restx offers on `Api` and `Namespace`: documentation ones
+    (`doc`, `response`, `param`, `expect`, ...) change nothing here (FastAPI's OpenAPI comes
+    from the routes); `marshal_with` filters the returned data as flask-restx did."""
+
+    doc = response = param = expect = header = produces = vendor = staticmethod(_identity)
+
+    def deprecated(self, function: F) -> F:
+        return function
+
+    def hide(self, function: F) -> F:
+        return function
+
+    def model(self, name: str | None = None, model: Mapping[str, Any] | None = None, **_: Any) -> Any:
+        return dict(model or {})
+
+    def marshal_with(
+        self,
+        fields: Mapping[str, Any],
+        as_list: bool = False,
+        code: int = 200,
+        description: str | None = None,
+        envelope: str | None = None,
+        skip_none: bool = False,
+        **_: Any,
+    ) -> Callable[[F], F]:
+        import functools
+
+        def decorator(function: F) -> F:
+            @functools.wraps(function)
+            def wrapper(*args: Any, **kwargs: Any) -> Any:
+                result = function(*args, **kwargs)
+                if isinstance(result, Response):
+                    return result
+                data, rest = (result[0], result[1:]) if isinstance(result, tuple) else (result, ())
+                return (marshal(data, fields, envelope, skip_none), *rest) if rest else (
+                    marshal(data, fields, envelope, skip_none)
+                )
+
+            return cast(F, wrapper)
+
+        return decorator
+
+    def marshal_list_with(self, fields: Mapping[str, Any], **kwargs: Any) -> Callable[[F], F]:
+        return self.marshal_with(fields, as_list=True, **kwargs)
+
+    def abort(self, code: int = 500, message: str | None = None, **kwargs: Any) -> Any:
+        if message is not None:
+            kwargs["message"] = str(message)
+        raise RestfulAbort(code, kwargs or None)
+
+    @property
+    def payload(self) -> Any:
+        return request.get_json()
+
+    def parser(self) -> RequestParser:
+        return RequestParser()
+
+
+class Namespace(_RestxDecorators):
+    """flask-restx's `Namespace(name, path=)`: `@ns.route(url)` on a `Resource` class."""
+
+    def __init__(
+        self, name: str, description: str | None = None, path: str | None = None, **_: Any
+    ) -> None:
+        self.name = name
+        self.description = description
+        self.path = (path or f"/{name}").rstrip("/")
+        self.apis: list[Api] = []
+        self.resources: list[tuple[type[Resource], tuple[str, ...], dict[str, Any]]] = []
+
+    def add_resource(self, resource: type[Resource], *urls: str, **kwargs: Any) -> None:
+        self.resources.append((resource, urls, kwargs))
+        for api in self.apis:
+            api.add_resource(resource, *(self.path + url for url in urls), **kwargs)
+
+    def route(self, *urls: str, **kwargs: Any) -> Callable[[type[Resource]], type[Resource]]:
+        def decorator(cls: type[Resource]) -> type[Resource]:
+            self.add_resource(cls, *urls, **kwargs)
+            return cls
+
+        return decorator

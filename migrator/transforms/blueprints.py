@@ -109,6 +109,8 @@ class BlueprintConcern(Concern):
         if name is not None:
             args.append(nodes.kwarg("tags", cst.List([cst.Element(name)])))
         for keyword in nodes.keyword_names(call):
+            if keyword == "template_folder" and self.state.enabled(Rule.TEMPLATES):
+                continue  # registered with the support module (transforms/templates.py)
             if keyword in DROPPED_BLUEPRINT_OPTIONS:
                 self.state.notes.append(
                     f"Blueprint option {keyword}= dropped (no APIRouter equivalent)"

@@ -177,21 +177,24 @@ def test_test_body_splits_fields_files_and_content() -> None:
 
 async def test_endpoints_named_for_templates_that_build_urls(tmp_path: Path) -> None:
     """`url_for('pages.about')` in a template only: the blueprint's routes still get Flask's
-    endpoint names, so the page renders as in Flask."""
+    endpoint names, so the page renders as in Flask; the blueprint's own template folder is
+    searched after the app's."""
     package = tmp_path / "src" / "brochure"
-    (package / "templates").mkdir(parents=True)
+    (package / "pages").mkdir(parents=True)
     (package / "__init__.py").write_text(
         "from flask import Blueprint, Flask, render_template\n\n"
-        'pages = Blueprint("pages", __name__)\n\n\n'
+        'pages = Blueprint("pages", __name__, template_folder="pages")\n\n\n'
         '@pages.route("/about")\ndef about():\n    return render_template("about.html")\n\n\n'
         'app = Flask(__name__)\napp.register_blueprint(pages, url_prefix="/p")\n'
     )
-    (package / "templates" / "about.html").write_text(
+    (package / "pages" / "about.html").write_text(
         "<a href=\"{{ url_for('pages.about', lang='en') }}\">{{ url_for('.about') }}</a>"
     )
     out = tmp_path / "out"
     assert main([str(package), "--out", str(out), "--jobs", "1"]) == 0
-    assert 'name="pages.about"' in (out / "brochure" / "__init__.py").read_text()
+    converted = (out / "brochure" / "__init__.py").read_text()
+    assert 'name="pages.about"' in converted
+    assert 'flask_compat.template_folder(__name__, "pages")' in converted
     with imported_from(out, "brochure"):
         app: Any = load("brochure:app")
         transport = httpx.ASGITransport(app=app)
