@@ -2234,8 +2234,16 @@ def url_for(
     raise BuildError(f"Could not build url for endpoint {endpoint!r} with values {sorted(values)}")
 
 
-class _Session(dict[str, Any]):
-    """What a request without a session reads: nothing; writing needs a SECRET_KEY."""
+class NullSession(dict[str, Any]):
+    """The session of an app without a SECRET_KEY: empty to read, an error to write (Flask)."""
+
+    def _fail(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError(
+            "The session is unavailable because no secret key was set. Set SECRET_KEY in the"
+            " app's config."
+        )
+
+    __setitem__ = __delitem__ = clear = pop = popitem = update = setdefault = _fail
 
 
 class SessionProxy:
@@ -2360,6 +2368,7 @@ class FlaskSessionMiddleware:
         config = getattr(scope["app"].state, "config", {})
         secret = config.get("SECRET_KEY")
         if not secret:
+            scope["session"] = NullSession()
             await self.app(scope, receive, send)
             return
         name = config.get("SESSION_COOKIE_NAME") or "session"
@@ -2745,6 +2754,97 @@ class Resource(MethodView):
             return run
 
         return wrap
+
+
+# flask-restx: namespaces, models, marshalling ------------------------------------------------
+
+
+def marshal(
+    data: Any, model: Mapping[str, Any], envelope: str | None = None, skip_none: bool = False
+) -> Any:
+    """flask-restx's `marshal`: only the model's keys, each through its field's `output`."""
+    if isinstance(data, list | tuple):
+        items = [marshal(item, model, skip_none=skip_none) for item in data]
+        return {envelope: items} if envelope else items
+    out: dict[str, Any] = {}
+    for key, field_ in model.items():
+        if hasattr(field_, "output"):
+            value = field_.output(key, data)
+        elif isinstance(data, Mapping):
+            value = data.get(key)
+        else:
+            value = getattr(data, key, None)
+        if skip_none and value is None:
+            continue
+        out[key] = value
+    return {envelope: out} if envelope else out
+
+
+def _identity(*_: Any, **__: Any) -> Callable[[F], F]:
+    def decorator(function: F) -> F:
+        return function
+
+    return decorator
+
+
+class _RestxDecorators:
+    """The decorators flask-restx offers on `Api` and `Namespace`: documentation ones
+    (`doc`, `response`, `param`, `expect`, ...) change nothing here (FastAPI's OpenAPI comes
+    from the routes); `marshal_with` filters the returned data as flask-restx did."""
+
+    doc = response = param = expect = header = produces = vendor = staticmethod(_identity)
+
+    def deprecated(self, function: F) -> F:
+        return function
+
+    def hide(self, function: F) -> F:
+        return function
+
+    def model(
+        self, name: str | None = None, model: Mapping[str, Any] | None = None, **_: Any
+    ) -> Any:
+        return dict(model or {})
+
+    def marshal_with(
+        self,
+        fields: Mapping[str, Any],
+        as_list: bool = False,
+        code: int = 200,
+        description: str | None = None,
+        envelope: str | None = None,
+        skip_none: bool = False,
+        **_: Any,
+    ) -> Callable[[F], F]:
+        import functools
+
+        def decorator(function: F) -> F:
+            @functools.wraps(function)
+            def wrapper(*args: Any, **kwargs: Any) -> Any:
+                result = function(*args, **kwargs)
+                if isinstance(result, Response):
+                    return result
+                data, rest = (result[0], result[1:]) if isinstance(result, tuple) else (result, ())
+                marshalled = marshal(data, fields, envelope, skip_none)
+                return (marshalled, *rest) if rest else marshalled
+
+            return cast(F, wrapper)
+
+        return decorator
+
+    def marshal_list_with(self, fields: Mapping[str, Any], **kwargs: Any) -> Callable[[F], F]:
+        return self.marshal_with(fields, as_list=True, **kwargs)
+
+    def abort(self, code: int = 500, message: str | None = None, **kwargs: Any) -> Any:
+        if message is not None:
+            kwargs["message"] = str(message)
+        raise RestfulAbort(code, kwargs or None)
+
+    @property
+    def payload(self) -> Any:
+        return request.get_json()
+
+    def parser(self) -> RequestParser:
+        return RequestParser()
 
 
 class Api(_RestxDecorators):
@@ -3149,94 +3249,7 @@ class RequestParser:
 reqparse = types.SimpleNamespace(RequestParser=RequestParser, Argument=Argument)
 
 
-# flask-restx: namespaces, models, marshalling ------------------------------------------------
-
-
-def marshal(
-    data: Any, model: Mapping[str, Any], envelope: str | None = None, skip_none: bool = False
-) -> Any:
-    """flask-restx's `marshal`: only the model's keys, each through its field's `output`."""
-    if isinstance(data, list | tuple):
-        items = [marshal(item, model, skip_none=skip_none) for item in data]
-        return {envelope: items} if envelope else items
-    out: dict[str, Any] = {}
-    for key, field_ in model.items():
-        if hasattr(field_, "output"):
-            value = field_.output(key, data)
-        elif isinstance(data, Mapping):
-            value = data.get(key)
-        else:
-            value = getattr(data, key, None)
-        if skip_none and value is None:
-            continue
-        out[key] = value
-    return {envelope: out} if envelope else out
-
-
-def _identity(*_: Any, **__: Any) -> Callable[[F], F]:
-    def decorator(function: F) -> F:
-        return function
-
-    return decorator
-
-
-class _RestxDecorators:
-    """The decorators flask-restx offers on `Api` and `Namespace`: documentation ones
-    (`doc`, `response`, `param`, `expect`, ...) change nothing here (FastAPI's OpenAPI comes
-    from the routes); `marshal_with` filters the returned data as flask-restx did."""
-
-    doc = response = param = expect = header = produces = vendor = staticmethod(_identity)
-
-    def deprecated(self, function: F) -> F:
-        return function
-
-    def hide(self, function: F) -> F:
-        return function
-
-    def model(self, name: str | None = None, model: Mapping[str, Any] | None = None, **_: Any) -> Any:
-        return dict(model or {})
-
-    def marshal_with(
-        self,
-        fields: Mapping[str, Any],
-        as_list: bool = False,
-        code: int = 200,
-        description: str | None = None,
-        envelope: str | None = None,
-        skip_none: bool = False,
-        **_: Any,
-    ) -> Callable[[F], F]:
-        import functools
-
-        def decorator(function: F) -> F:
-            @functools.wraps(function)
-            def wrapper(*args: Any, **kwargs: Any) -> Any:
-                result = function(*args, **kwargs)
-                if isinstance(result, Response):
-                    return result
-                data, rest = (result[0], result[1:]) if isinstance(result, tuple) else (result, ())
-                return (marshal(data, fields, envelope, skip_none), *rest) if rest else (
-                    marshal(data, fields, envelope, skip_none)
-                )
-
-            return cast(F, wrapper)
-
-        return decorator
-
-    def marshal_list_with(self, fields: Mapping[str, Any], **kwargs: Any) -> Callable[[F], F]:
-        return self.marshal_with(fields, as_list=True, **kwargs)
-
-    def abort(self, code: int = 500, message: str | None = None, **kwargs: Any) -> Any:
-        if message is not None:
-            kwargs["message"] = str(message)
-        raise RestfulAbort(code, kwargs or None)
-
-    @property
-    def payload(self) -> Any:
-        return request.get_json()
-
-    def parser(self) -> RequestParser:
-        return RequestParser()
+# flask-restx namespaces --------------------------------------------------------------------
 
 
 class Namespace(_RestxDecorators):

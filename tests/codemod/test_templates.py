@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request
 
 from migrator.cli import main
 from migrator.templates import flask_compat
@@ -135,6 +135,10 @@ def tiny_app() -> FastAPI:
         flask_compat.session["value"] = value
         return {"before": before}
 
+    @app.get("/peek")
+    def peek(request: Request) -> dict[str, Any]:
+        return {"user": request.session.get("user")}
+
     @app.get("/unknown")
     def unknown() -> str:
         return flask_compat.url_for("nowhere")
@@ -161,6 +165,7 @@ async def test_the_session_needs_a_secret_key_and_then_keeps_values(tiny_app: Fa
     transport = httpx.ASGITransport(app=tiny_app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
         assert (await client.get("/remember/a")).status_code == 500  # as Flask: no SECRET_KEY
+        assert (await client.get("/peek")).json() == {"user": None}  # reading is fine
         tiny_app.state.config["SECRET_KEY"] = "s3cret"
         first = await client.get("/remember/a")
         second = await client.get("/remember/b")
