@@ -132,6 +132,7 @@ __all__ = [
     "template_folder",
     "templates",
     "test_body",
+    "test_request_context",
     "url_for",
 ]
 
@@ -2386,6 +2387,72 @@ class FlaskSessionMiddleware:
                 https_only=secure,
             )
         await signed(scope, receive, send)
+
+
+@contextmanager
+def test_request_context(
+    app: FastAPI,
+    path: str = "/",
+    base_url: str | None = None,
+    *,
+    method: str = "GET",
+    headers: Mapping[str, str] | None = None,
+    query_string: str | Mapping[str, Any] | None = None,
+    data: str | bytes | Mapping[str, Any] | None = None,
+    json: Any = None,
+    content_type: str | None = None,
+    **_: Any,
+) -> Iterator[FlaskApp]:
+    """`with app.test_request_context("/x?a=1", method="POST", json={...}):` — `request`,
+    `g`, `session` and `url_for` work inside the block as in Flask."""
+    url = urllib.parse.urlsplit(urllib.parse.urljoin(base_url or "http://localhost/", path))
+    query = url.query
+    if query_string is not None:
+        query = (
+            query_string
+            if isinstance(query_string, str)
+            else urllib.parse.urlencode(query_string, doseq=True)
+        )
+    body = b""
+    sent: dict[str, str] = {"host": url.netloc}
+    if json is not None:
+        body = _json_module.dumps(json).encode()
+        sent["content-type"] = "application/json"
+    elif isinstance(data, Mapping):
+        body = urllib.parse.urlencode(data, doseq=True).encode()
+        sent["content-type"] = "application/x-www-form-urlencoded"
+    elif data is not None:
+        body = data.encode() if isinstance(data, str) else data
+    if content_type is not None:
+        sent["content-type"] = content_type
+    sent.update({key.lower(): value for key, value in (headers or {}).items()})
+    if body:
+        sent["content-length"] = str(len(body))
+    scope: Scope = {
+        "type": "http",
+        "app": app,
+        "method": method.upper(),
+        "scheme": url.scheme or "http",
+        "server": (url.hostname or "localhost", url.port or 80),
+        "client": ("127.0.0.1", 0),
+        "path": url.path or "/",
+        "root_path": "",
+        "query_string": query.encode("latin-1"),
+        "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in sent.items()],
+        "http_version": "1.1",
+        "state": {},
+        "session": NullSession(),
+    }
+    match = _match(app, scope)
+    ctx = RequestContext(scope, body, app, method=scope["method"])
+    ctx.route = match.entry
+    ctx.view_args = match.path_params if match.entry is not None else None
+    token = _request_context.set(ctx)
+    try:
+        with app_context(app) as flask_app_view:
+            yield flask_app_view
+    finally:
+        _request_context.reset(token)
 
 
 def test_body(data: Any) -> dict[str, Any]:

@@ -35,6 +35,8 @@ COMPAT_CLASSES: dict[str, tuple[str, Rule]] = {
     "flask_restx.Resource": ("Resource", Rule.RESTFUL),
     "flask_restx.Api": ("Api", Rule.RESTFUL),
     "flask_restx.abort": ("restful_abort", Rule.RESTFUL),
+    "flask_restx.Namespace": ("Namespace", Rule.RESTFUL),
+    "flask_restx.marshal": ("marshal", Rule.RESTFUL),
     "flask_restful.reqparse": ("reqparse", Rule.RESTFUL),
     "flask_restx.reqparse": ("reqparse", Rule.RESTFUL),
     "flask_restful.reqparse.RequestParser": ("RequestParser", Rule.RESTFUL),
@@ -58,9 +60,8 @@ RESTFUL_KEPT: dict[str, str] = {
     "marshal_with": "marshal_with (flask_restful) still shapes the output: check it "
     "works on the returned data, or use a response model",
     "marshal": "marshal (flask_restful) is kept: consider a response model",
-    "fields": "flask_restful.fields are kept for marshal/marshal_with",
-    "Namespace": "flask_restx Namespace is not converted: register its resources with "
-    "flask_compat.Api.add_resource",
+    "fields": "flask_restful/flask_restx fields stay imported from it (models and "
+    "marshal_with use their `output`): the package must stay installed",
 }
 CLASS_ATTRIBUTES: dict[str, str] = {
     "decorators": "class decorators= are applied by flask_compat as Flask did: check they "

@@ -104,3 +104,17 @@ async def test_restful_representations_negotiate_as_flask(
 ) -> None:
     pytest.importorskip("flask_restful")
     await _compare("representations", tmp_path, [("GET", "/me", None)], accept)
+
+
+async def test_restx_app_answers_as_flask(tmp_path: Path) -> None:
+    pytest.importorskip("flask_restx")
+    await _compare(
+        "restx",
+        tmp_path,
+        [
+            ("GET", "/todos/", None),  # marshal_list_with: only the model's keys
+            ("GET", "/todos/1", None),
+            ("GET", "/todos/2", None),  # api.abort(404, message)
+            ("GET", "/todos/x", None),
+        ],
+    )
