@@ -207,7 +207,7 @@ def _ours(name: str, package: str) -> bool:
     return name == package or name.startswith(package + ".")
 
 
-def _edit(node: ast.stmt, new: str) -> tuple[int, int, int, int, str]:
+def _edit(node: ast.stmt | ast.expr, new: str) -> tuple[int, int, int, int, str]:
     assert node.end_lineno is not None and node.end_col_offset is not None
     return (node.lineno, node.col_offset, node.end_lineno, node.end_col_offset, new)
 
