@@ -1567,10 +1567,7 @@ def app_context(app: FastAPI) -> Iterator[FlaskApp]:
     finally:
         try:
             if own is not None:
-                for hooks in _app_hooks(app):
-                    for func in reversed(hooks.teardown_appcontext):
-                        if not inspect.iscoroutinefunction(func):
-                            func(error if isinstance(error, Exception) else None)
+                _sync_teardown(app, error, ("teardown_appcontext",))
         finally:
             if own is not None:
                 _request_context.reset(own)
@@ -2448,11 +2445,32 @@ def test_request_context(
     ctx.route = match.entry
     ctx.view_args = match.path_params if match.entry is not None else None
     token = _request_context.set(ctx)
+    app_token = _app_context.set(app)
+    error: BaseException | None = None
     try:
-        with app_context(app) as flask_app_view:
-            yield flask_app_view
+        yield FlaskApp(app)
+    except BaseException as exc:
+        error = exc
+        raise
     finally:
-        _request_context.reset(token)
+        try:
+            _sync_teardown(app, error, ("teardown_request", "teardown_appcontext"))
+        finally:
+            _app_context.reset(app_token)
+            _request_context.reset(token)
+
+
+_json_module = json
+
+
+def _sync_teardown(app: FastAPI, error: BaseException | None, kinds: Iterable[str]) -> None:
+    """The app's sync teardown hooks, as Flask runs them when a pushed context ends."""
+    failure = error if isinstance(error, Exception) else None
+    for kind in kinds:
+        for hooks in _app_hooks(app):
+            for func in reversed(getattr(hooks, kind)):
+                if not inspect.iscoroutinefunction(func):
+                    func(failure)
 
 
 def test_body(data: Any) -> dict[str, Any]:

@@ -22,8 +22,10 @@ importing `flask.testing`. In it:
   and so does an unannotated `app` fixture parameter's Flask API (`app.config`,
   `app.app_context()`); an app the gathering pass knows is converted by `AppConcern`.
 
-What has no counterpart (`session_transaction`, `environ_base`, `test_request_context`)
-is left as it was and named in the report.
+`app.test_request_context(...)` (here and in any file, for an app the gathering pass knows)
+→ `flask_compat.test_request_context(app, ...)`. What has no counterpart
+(`session_transaction`, `environ_base`, `test_cli_runner`) is left as it was and named in
+the report.
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ FLASK_APP_ATTRIBUTES = {
 NO_BODY_VERBS = {"get", "delete", "head", "options"}
 DROPPED = {"buffered", "as_tuple"}
 UNSUPPORTED_ARGUMENTS = {"environ_base", "environ_overrides", "base_url", "input_stream"}
-UNSUPPORTED_CALLS = {"session_transaction", "test_request_context", "test_cli_runner"}
+UNSUPPORTED_CALLS = {"session_transaction", "test_cli_runner"}
 
 
 @dataclass
@@ -171,6 +173,13 @@ class TestClientConcern(Concern):
         elif self._is_sender(value, scope):
             scope.senders.add(name)
 
+    def _is_app(self, node: cst.BaseExpression) -> bool:
+        """A Flask app the gathering pass knows, or an `app` fixture parameter in a test."""
+        obj = self.state.flask_object(node)
+        if obj is not None:
+            return obj.kind == "app"
+        return self.active and isinstance(node, cst.Name) and node.value in self.scopes[-1].apps
+
     def _is_dynamic_request(self, node: cst.BaseExpression) -> bool:
         """`getattr(client, method)(...)`."""
         if not isinstance(node, cst.Call) or not isinstance(node.func, cst.Call):
@@ -234,9 +243,20 @@ class TestClientConcern(Concern):
         return updated_node
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        func = original_node.func
+        if (
+            isinstance(func, cst.Attribute)
+            and func.attr.value == "test_request_context"
+            and isinstance(updated_node.func, cst.Attribute)
+            and self.state.enabled(Rule.TEST_CLIENT)
+            and self._is_app(func.value)
+        ):
+            module = self.state.use_compat_module(self.context)
+            self.state.applied_rule(Rule.TEST_CLIENT)
+            args = [nodes.posarg(updated_node.func.value), *updated_node.args]
+            return nodes.call(f"{module}.test_request_context", args, like=updated_node)
         if not self.active:
             return updated_node
-        func = original_node.func
         if isinstance(func, cst.Name) and func.value in self.scopes[-1].senders:
             return self._request(original_node, updated_node)
         if self._is_dynamic_request(original_node) and isinstance(updated_node.func, cst.Call):

@@ -173,6 +173,19 @@ async def test_the_session_needs_a_secret_key_and_then_keeps_values(tiny_app: Fa
     assert "session=" in first.headers["set-cookie"]
 
 
+def test_a_test_request_context_gives_request_url_for_and_g(tiny_app: FastAPI) -> None:
+    path = "/shop/items/3?q=x"
+    with flask_compat.test_request_context(tiny_app, path, method="POST", json={"a": 1}):
+        assert flask_compat.request.args["q"] == "x"
+        assert flask_compat.request.get_json() == {"a": 1}
+        assert flask_compat.request.method == "POST"
+        flask_compat.g.user = "ann"
+        assert flask_compat.g.user == "ann"
+    with flask_compat.test_request_context(tiny_app, path):  # GET: the route matches
+        assert flask_compat.url_for(".item", item_id=4) == "/shop/items/4"
+    assert not flask_compat.current_app
+
+
 def test_test_body_splits_fields_files_and_content() -> None:
     upload = io.BytesIO(b"x")
     body = flask_compat.test_body({"name": "a", "file": (upload, "a.txt", "text/plain")})

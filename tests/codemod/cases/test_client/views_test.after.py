@@ -61,3 +61,5 @@ def test_app_state(app) -> None:
         assert c.get("/items").headers.get("location") is None
     with flask_compat.flask_app(app).app_context():
         pass
+    with flask_compat.test_request_context(app, "/items?page=2", method="POST", json={"a": 1}):
+        pass

@@ -60,3 +60,5 @@ def test_app_state(app) -> None:
         assert c.get("/items").location is None
     with app.app_context():
         pass
+    with app.test_request_context("/items?page=2", method="POST", json={"a": 1}):
+        pass
