@@ -90,7 +90,7 @@ DESCRIPTIONS: dict[Rule, str] = {
     Rule.SPEC_MODELS: "--spec: Pydantic models from the contract (api_models.py), its docs served",
     Rule.BODY_MODELS: "a JSON body model inferred from the keys a view reads (documentation)",
     Rule.FALLBACK: "routes left unsupported → served by the original Flask app (a2wsgi mount)",
-    Rule.TEMPLATES: "render_template → templates.TemplateResponse(request, ...) (Flask's Jinja env)",
+    Rule.TEMPLATES: "render_template → templates.TemplateResponse(request, ...), Flask's Jinja env",
     Rule.URL_FOR: "url_for(endpoint, **values) → flask_compat.url_for (relative path, as Flask)",
     Rule.SESSION: "session in views → request.session (SessionMiddleware keyed by SECRET_KEY)",
     Rule.FLASH: "flash/get_flashed_messages → flask_compat's (messages kept in the session)",
