@@ -255,7 +255,6 @@ def install_openapi(app: FastAPI) -> None:
 
 def apply_spec(result: MigrationResult, spec: Path) -> None:
     """Write `api_models.py`, wire the routes, serve the contract's documentation."""
-
     document = load_spec(spec)
     code = generate_models(spec, document)
     ops = operations(document, code)
