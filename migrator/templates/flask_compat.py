@@ -127,6 +127,7 @@ __all__ = [
     "send_file",
     "send_from_directory",
     "session",
+    "session_transaction",
     "teardown_appcontext",
     "teardown_request",
     "template_folder",
@@ -2471,6 +2472,30 @@ def _sync_teardown(app: FastAPI, error: BaseException | None, kinds: Iterable[st
             for func in reversed(getattr(hooks, kind)):
                 if not inspect.iscoroutinefunction(func):
                     func(failure)
+
+
+@contextmanager
+def session_transaction(client: Any) -> Iterator[dict[str, Any]]:
+    """Flask's `client.session_transaction()` for a `TestClient`: the session in the client's
+    cookie, to read and change; saved back into the cookie (signed as the app signs it)."""
+    import base64
+
+    import itsdangerous
+
+    config = getattr(client.app.state, "config", {})
+    secret = config.get("SECRET_KEY")
+    if not secret:
+        raise RuntimeError("Session backend did not open a session: set SECRET_KEY.")
+    name = config.get("SESSION_COOKIE_NAME") or "session"
+    signer = itsdangerous.TimestampSigner(str(secret))
+    data: dict[str, Any] = {}
+    cookie = client.cookies.get(name)
+    if cookie:
+        with contextlib.suppress(itsdangerous.BadSignature, ValueError):
+            data = _json_module.loads(base64.b64decode(signer.unsign(cookie.encode())))
+    yield data
+    signed = signer.sign(base64.b64encode(_json_module.dumps(data).encode())).decode()
+    client.cookies.set(name, signed)
 
 
 def test_body(data: Any) -> dict[str, Any]:

@@ -24,8 +24,9 @@ importing `flask.testing`. In it:
 
 `app.test_request_context(...)` (here and in any file, for an app the gathering pass knows)
 → `flask_compat.test_request_context(app, ...)`. What has no counterpart
-(`session_transaction`, `environ_base`, `test_cli_runner`) is left as it was and named in
-the report.
+(`environ_base`, `test_cli_runner`) is left as it was and named in the report;
+`client.session_transaction()` → `flask_compat.session_transaction(client)` (the session
+in the client's cookie, signed as the migrated app signs it).
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ FLASK_APP_ATTRIBUTES = {
 NO_BODY_VERBS = {"get", "delete", "head", "options"}
 DROPPED = {"buffered", "as_tuple"}
 UNSUPPORTED_ARGUMENTS = {"environ_base", "environ_overrides", "base_url", "input_stream"}
-UNSUPPORTED_CALLS = {"session_transaction", "test_cli_runner"}
+UNSUPPORTED_CALLS = {"session_transaction", "test_cli_runner"}  # session_transaction(args)
 
 
 @dataclass
@@ -274,6 +275,15 @@ class TestClientConcern(Concern):
         method = func.attr.value
         if method == "test_client":
             return self._test_client(updated_node)
+        if (
+            method == "session_transaction"
+            and self._is_client(func.value)
+            and not updated_node.args
+        ):
+            module = self.state.use_compat_module(self.context)
+            self.state.applied_rule(Rule.TEST_CLIENT)
+            owner = updated_node.func.value
+            return nodes.call(f"{module}.session_transaction", [nodes.posarg(owner)])
         if method in UNSUPPORTED_CALLS:
             self._note(f"{method}() has no TestClient counterpart: rewrite by hand")
             return updated_node

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import types
 from pathlib import Path
 from typing import Any
 
@@ -184,6 +185,18 @@ def test_a_test_request_context_gives_request_url_for_and_g(tiny_app: FastAPI) -
     with flask_compat.test_request_context(tiny_app, path):  # GET: the route matches
         assert flask_compat.url_for(".item", item_id=4) == "/shop/items/4"
     assert not flask_compat.current_app
+
+
+async def test_session_transaction_reads_and_writes_the_cookie(tiny_app: FastAPI) -> None:
+    tiny_app.state.config["SECRET_KEY"] = "s3cret"
+    transport = httpx.ASGITransport(app=tiny_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        await client.get("/remember/a")
+        like_test_client = types.SimpleNamespace(app=tiny_app, cookies=client.cookies)
+        with flask_compat.session_transaction(like_test_client) as session:
+            assert session == {"value": "a"}
+            session["value"] = "z"
+        assert (await client.get("/remember/b")).json() == {"before": "z"}
 
 
 def test_test_body_splits_fields_files_and_content() -> None:

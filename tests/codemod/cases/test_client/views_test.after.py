@@ -55,6 +55,12 @@ def test_methods(client: TestClient) -> None:
         assert client.request(method.upper(), "/items").status_code == 200
 
 
+def test_session(client: TestClient) -> None:
+    with flask_compat.session_transaction(client) as sess:
+        sess["user"] = "ann"
+    assert client.get("/me").json() == {"user": "ann"}
+
+
 def test_app_state(app) -> None:
     with TestClient(app, follow_redirects=False) as c:
         flask_compat.flask_app(c.app).config["LIMIT"] = 1

@@ -54,6 +54,12 @@ def test_methods(client: FlaskClient) -> None:
         assert getattr(client, method)("/items").status_code == 200
 
 
+def test_session(client: FlaskClient) -> None:
+    with client.session_transaction() as sess:
+        sess["user"] = "ann"
+    assert client.get("/me").get_json() == {"user": "ann"}
+
+
 def test_app_state(app) -> None:
     with app.test_client() as c:
         c.application.config["LIMIT"] = 1
