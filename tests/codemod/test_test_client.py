@@ -49,6 +49,7 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, str]]:
     assert main([str(src), "--out", str(work / "out"), "--jobs", "2"]) == 0
     migrated = work / "out" / "project"
     assert "flask.testing" not in (migrated / "tests" / "legacy_app" / "conftest.py").read_text()
+    assert main([str(migrated), "--check", "--jobs", "1"]) == 0  # a second run changes nothing
     junit = work / "junit.xml"
     env = {**os.environ, "PYTHONPATH": str(migrated)}
     command = [sys.executable, "-m", "pytest", "tests/legacy_app", "-q", "-p", "no:cacheprovider"]
