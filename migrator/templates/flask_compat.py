@@ -16,7 +16,11 @@ keeps the migrated service answering the way the Flask one did, for what clients
   refusing path traversal, `request.args.get(..., type=int)` falling back to the default;
 - class-based views (`MethodView`, `View`, `add_class_view`) and flask-restful's
   `Resource`, `Api`, `abort`, `reqparse` with its JSON answers; flask_login stubs
-  (`login_required`, `current_user`, `CurrentUser`: finish `load_user`).
+  (`login_required`, `current_user`, `CurrentUser`: finish `load_user`);
+- templates (`templates.TemplateResponse`, `render_template`) with Flask's Jinja globals and
+  context, `url_for` giving Flask's relative paths, `session` and `flash` on Starlette's
+  signed-cookie sessions keyed by `SECRET_KEY` (itsdangerous), and helpers for the migrated
+  test suite (`test_body`, `test_request_context`, `session_transaction`).
 
 It imports FastAPI and Starlette only (python-multipart for forms), never Flask.
 """
