@@ -75,7 +75,6 @@ async def test_method_view_app_answers_as_flask(tmp_path: Path) -> None:
 
 
 async def test_restful_app_answers_as_flask(tmp_path: Path) -> None:
-    pytest.importorskip("flask_restful")
     await _compare(
         "restful",
         tmp_path,
@@ -102,12 +101,10 @@ async def test_restful_app_answers_as_flask(tmp_path: Path) -> None:
 async def test_restful_representations_negotiate_as_flask(
     tmp_path: Path, accept: str | None
 ) -> None:
-    pytest.importorskip("flask_restful")
     await _compare("representations", tmp_path, [("GET", "/me", None)], accept)
 
 
 async def test_restx_app_answers_as_flask(tmp_path: Path) -> None:
-    pytest.importorskip("flask_restx")
     await _compare(
         "restx",
         tmp_path,

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
-import pytest
 
 from migrator.cli import main
 from tests.codemod.migrated import imported_from
@@ -46,8 +45,6 @@ CORS_HEADERS = (
 
 
 async def test_cors_and_login_required_answer_as_flask(tmp_path: Path) -> None:
-    pytest.importorskip("flask_cors")
-    pytest.importorskip("flask_login")
     source = tmp_path / "ext_app.py"
     source.write_text(APP)
     out = tmp_path / "out"

@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
+import marshmallow
+import pydantic
 
 from migrator.cli import main
 from tests.codemod.migrated import imported_from
@@ -32,8 +33,6 @@ PAYLOADS: list[dict[str, Any]] = [
 
 
 def test_models_accept_and_refuse_as_the_schemas(tmp_path: Path) -> None:
-    marshmallow = pytest.importorskip("marshmallow")
-    pydantic = pytest.importorskip("pydantic")
     source = tmp_path / "schemas.py"
     source.write_text(CASE.read_text())
     out = tmp_path / "out"
