@@ -29,5 +29,8 @@ test: $(INSTALLED)
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
+# Not part of `make test`: minutes of real load (wrk) on every service; set DATABASE_URL
+# to a PostgreSQL server to compare on it. Writes bench-results/{results.json,results.md,report.html}.
 bench: $(INSTALLED)
-	$(BIN)/python -m migrator.demo --bench
+	@command -v wrk >/dev/null || { echo "error: wrk is missing: sudo apt-get install wrk"; exit 2; }
+	$(BIN)/python bench/run_comparison.py --out bench-results
