@@ -97,6 +97,8 @@ class TemplateConcern(Concern):
             else:
                 elements.append(cst.StarredDictElement(argument.value))
         context = nodes.dict_like(elements, call) if elements else cst.Dict([])
+        if isinstance(context, cst.Dict) and elements:
+            context = _keep_comments(context, named)
         view.needs_request = True
         params = {p.name.value for p in _params(view.node.params)}
         request_name = "request" if "request" not in params else "http_request"
@@ -104,11 +106,56 @@ class TemplateConcern(Concern):
         self.state.applied_rule(Rule.TEMPLATES)
         args = [nodes.posarg(cst.Name(request_name)), nodes.posarg(name), nodes.posarg(context)]
         if isinstance(context, cst.Dict) and nodes.is_multiline(call) and elements:
+            laid_out = nodes.call("f", [*args, *extra], like=call).args
+            moved = {_comment(argument) for argument in named} - {None}
             return call.with_changes(
                 func=nodes.expr("templates.TemplateResponse"),
-                args=nodes.call("f", [*args, *extra], like=call).args,
+                args=[_without_comment(argument, moved) for argument in laid_out],
             )
         return nodes.call("templates.TemplateResponse", [*args, *extra], like=call)
+
+
+def _keep_comments(context: cst.Dict, arguments: list[cst.Arg]) -> cst.Dict:
+    """A comment after a keyword argument stays after its dict entry."""
+    laid_out = []
+    for element, argument in zip(context.elements, arguments, strict=True):
+        old, new = argument.comma, element.comma
+        if (
+            isinstance(old, cst.Comma)
+            and isinstance(old.whitespace_after, cst.ParenthesizedWhitespace)
+            and old.whitespace_after.first_line.comment is not None
+            and isinstance(new, cst.Comma)
+            and isinstance(new.whitespace_after, cst.ParenthesizedWhitespace)
+        ):
+            whitespace = new.whitespace_after.with_changes(
+                first_line=old.whitespace_after.first_line
+            )
+            element = element.with_changes(comma=new.with_changes(whitespace_after=whitespace))
+        laid_out.append(element)
+    return context.with_changes(elements=laid_out)
+
+
+def _comment(argument: cst.Arg) -> str | None:
+    comma = argument.comma
+    if isinstance(comma, cst.Comma) and isinstance(
+        comma.whitespace_after, cst.ParenthesizedWhitespace
+    ):
+        comment = comma.whitespace_after.first_line.comment
+        return comment.value if comment is not None else None
+    return None
+
+
+def _without_comment(argument: cst.Arg, moved: set[str | None]) -> cst.Arg:
+    """The call's own commas lose the comments that went into the dict with their entries."""
+    comma = argument.comma
+    if (
+        _comment(argument) in moved
+        and isinstance(comma, cst.Comma)
+        and isinstance(comma.whitespace_after, cst.ParenthesizedWhitespace)
+    ):
+        whitespace = comma.whitespace_after.with_changes(first_line=cst.TrailingWhitespace())
+        return argument.with_changes(comma=comma.with_changes(whitespace_after=whitespace))
+    return argument
 
 
 def _params(params: cst.Parameters) -> list[cst.Param]:

@@ -37,8 +37,8 @@ def item(item_id: int, request: Request):
         "item.html",
         {
             "item_id": item_id,
-            "footer": footer(),
-        },  # rendered text, passed on
+            "footer": footer(),  # rendered text, passed on
+        },
     )
 
 
