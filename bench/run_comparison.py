@@ -202,7 +202,13 @@ def _run(args: argparse.Namespace) -> int:
     endpoints: tuple[EndpointSpec, ...] = ENDPOINTS
     if args.endpoints:
         endpoints = tuple(e for e in ENDPOINTS if e.name in args.endpoints.split(","))
-    services = select_services(names, codemod, postgres)
+    chosen = {e.name for e in endpoints}
+    services = tuple(
+        ServiceSpec(s.name, s.command, tuple(e for e in s.endpoints if e in chosen))
+        if s.endpoints is not None
+        else s
+        for s in select_services(names, codemod, postgres)
+    )
     names_run = {s.name for s in services}
     plan = bench.BenchPlan(
         services=services,
