@@ -446,7 +446,7 @@ def _settle(session: _Session, live: _Live, after: str) -> float:
     if waited >= plan.settle_timeout_s:
         raise _StuckError(f"still busy {plan.settle_timeout_s:.0f}s after {after}")
     if waited > 2:
-        session.progress.note(f"{live.name}: {waited:.0f}s to work off what was queued {after}")
+        session.progress.note(f"{live.name}: {waited:.0f}s to work off the queue after {after}")
     return waited
 
 
