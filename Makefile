@@ -19,7 +19,7 @@ $(INSTALLED): pyproject.toml
 demo: $(INSTALLED)
 	env -u DATABASE_URL $(BIN)/flask --app legacy_app.wsgi init-db --seed --reset
 	rm -rf build/legacy_app
-	$(BIN)/migrate legacy_app --out build --report build/migration-report.md
+	$(BIN)/migrate legacy_app --out build --spec legacy_app/openapi.yaml --report build/migration-report.md
 	@echo
 	@echo "Migrated copy: build/legacy_app   Report: build/migration-report.md"
 
