@@ -13,17 +13,12 @@ from migrator.check_config import CheckConfig
 REPOSITORY = Path(__file__).resolve().parents[2]
 
 
-def has_code(package: Path) -> bool:
-    return any(path.name != "__init__.py" for path in package.rglob("*.py"))
-
-
 @pytest.mark.parametrize("package", ["reference_app", "legacy_app"])
 def test_the_repository_services_have_no_blocking_calls(package: str) -> None:
     folder = REPOSITORY / package
-    if not has_code(folder):
-        pytest.skip(f"{package} has no modules yet")
     analysis = analyze_paths([folder])
     assert analysis.errors == []
+    assert analysis.files_checked > 5
     assert [f"{f.file}:{f.line}: {f.code} {f.message}" for f in analysis.findings()] == []
 
 
