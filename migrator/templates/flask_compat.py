@@ -5,7 +5,9 @@ keeps the migrated service answering the way the Flask one did, for what clients
 
 - the request lifecycle: `before_request` / `after_request` / `teardown_*` hooks and
   `errorhandler`s with Flask's lookup order (status code first, then exception class,
-  blueprint before app), sync hooks run in the threadpool;
+  blueprint before app), sync hooks run in the threadpool, and a request is admitted only
+  while a thread is sure for each of its sync steps, so what a hook takes (a database
+  connection kept in `g`) is never held while waiting for a thread;
 - HEAD and OPTIONS on every GET route, 405 with an `Allow` header listing every method,
   `/x` redirected (308) to `/x/` when only `/x/` exists, werkzeug's HTML error pages;
 - FastAPI's 422 for bad parameters answered as Flask would (400, 404 for a path value,
@@ -58,6 +60,8 @@ from urllib.parse import parse_qsl
 
 import anyio
 import anyio.from_thread
+import anyio.to_thread
+from anyio.lowlevel import RunVar
 from fastapi import Depends, FastAPI, HTTPException
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
@@ -1922,6 +1926,28 @@ def _allow_header(methods: set[str]) -> str:
     return ", ".join(sorted(methods))
 
 
+# Flask ran a request on one thread from its first hook to its teardown. Here each sync
+# step (hook, view, teardown) takes a pool thread of its own, so with more requests in
+# flight than threads, requests holding what a hook took (a pooled database connection in
+# `g`) wait for threads held by requests waiting for those very connections, until the
+# pool times out. Admitting no more requests than there are threads breaks the cycle:
+# each request runs one sync step at a time, so an admitted request always finds a thread.
+_admitted: RunVar[anyio.CapacityLimiter] = RunVar("flask_compat_admitted")
+# Threads kept beyond the admitted requests, for threadpool work outside any request.
+_SPARE_THREADS = 8
+
+
+def _admission() -> anyio.CapacityLimiter:
+    try:
+        return _admitted.get()
+    except LookupError:
+        threads = anyio.to_thread.current_default_thread_limiter()
+        admitted = anyio.CapacityLimiter(max(1, int(threads.total_tokens)))
+        threads.total_tokens = admitted.total_tokens + _SPARE_THREADS
+        _admitted.set(admitted)
+        return admitted
+
+
 class FlaskBehaviourMiddleware:
     """Runs each request the way Flask did: hooks, routing answers, error handlers, `g`."""
 
@@ -1932,6 +1958,10 @@ class FlaskBehaviourMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        async with _admission():
+            await self._handle(scope, receive, send)
+
+    async def _handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         fastapi_app: FastAPI = scope["app"]
         body = await _read_body(receive)
         ctx = RequestContext(scope, body, fastapi_app, method=scope["method"])

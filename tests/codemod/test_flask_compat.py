@@ -67,3 +67,47 @@ def test_multidict_and_jsonify_are_werkzeugs() -> None:
         args["missing"]
     body = flask_compat.JSONResponse({"b": 1, "a": "é"}).body
     assert body == b'{"a":"\\u00e9","b":1}\n'
+
+
+async def test_requests_holding_what_a_hook_took_never_wait_for_each_others_threads() -> None:
+    # A pool of two "connections" taken in a sync before_request hook and given back at
+    # teardown, as an app keeping a database session in `g` does; four pool threads and
+    # sixteen requests at once. Were each sync step to queue for a thread on its own, the
+    # two requests holding connections would wait for threads held by requests waiting
+    # for those connections, until the pool timed out.
+    import threading
+
+    import anyio.to_thread
+
+    connections = threading.BoundedSemaphore(2)
+    app = FastAPI()
+    flask_compat.install(app, __name__)
+
+    @flask_compat.before_request(app)
+    def take_connection() -> None:
+        if not connections.acquire(timeout=3):
+            raise RuntimeError("pool timed out")
+        flask_compat.g.connection = True
+
+    @flask_compat.teardown_request(app)
+    def give_back(error: BaseException | None) -> None:
+        if flask_compat.g.get("connection"):
+            connections.release()
+
+    @app.get("/work")
+    def work() -> dict[str, bool]:
+        return {"connection": flask_compat.g.connection}
+
+    anyio.to_thread.current_default_thread_limiter().total_tokens = 4
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        with anyio.fail_after(10):
+            async with anyio.create_task_group() as group:
+                answers: list[httpx.Response] = []
+
+                async def ask() -> None:
+                    answers.append(await client.get("/work"))
+
+                for _ in range(16):
+                    group.start_soon(ask)
+    assert [a.status_code for a in answers] == [200] * 16
