@@ -72,6 +72,13 @@ GLOBAL_PROXIES = {
     "flask.globals.current_app",
 }
 
+URL_PROCESSORS = {
+    "url_value_preprocessor",
+    "url_defaults",
+    "app_url_value_preprocessor",
+    "app_url_defaults",
+}
+
 ObjectKind = Literal["app", "blueprint"]
 
 
@@ -598,7 +605,11 @@ class _Scanner(ast.NodeVisitor):
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         self.generic_visit(node)
-        if node.attr in ("endpoint", "url_rule") and self.resolve(node.value) in GLOBAL_PROXIES:
+        # URL processors are given Flask's endpoint names too
+        reads_endpoint = node.attr in ("endpoint", "url_rule") and (
+            self.resolve(node.value) in GLOBAL_PROXIES
+        )
+        if reads_endpoint or node.attr in URL_PROCESSORS:
             self.scan.uses_endpoints = True
 
     def visit_Name(self, node: ast.Name) -> None:

@@ -3,7 +3,8 @@
 This module belongs to your project: read it, change it, delete what you stop using. It
 keeps the migrated service answering the way the Flask one did, for what clients rely on:
 
-- the request lifecycle: `before_request` / `after_request` / `teardown_*` hooks and
+- the request lifecycle: URL value preprocessors (the view gets the path values they
+  leave), `before_request` / `after_request` / `teardown_*` hooks and
   `errorhandler`s with Flask's lookup order (status code first, then exception class,
   blueprint before app), sync hooks run in the threadpool, and a request is admitted only
   while a thread is sure for each of its sync steps, so what a hook takes (a database
@@ -96,6 +97,7 @@ __all__ = [
     "MethodView",
     "RequestParser",
     "Resource",
+    "UrlMap",
     "UserMixin",
     "View",
     "abort",
@@ -142,7 +144,9 @@ __all__ = [
     "templates",
     "test_body",
     "test_request_context",
+    "url_defaults",
     "url_for",
+    "url_value_preprocessor",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -1489,12 +1493,14 @@ class FlaskApp:
         return func
 
     def url_value_preprocessor(self, func: F) -> F:
-        self._registry("url_value_preprocessors").append(func)
-        return func
+        return url_value_preprocessor(self.fastapi)(func)
 
     def url_defaults(self, func: F) -> F:
-        self._registry("url_defaults_functions").append(func)
-        return func
+        return url_defaults(self.fastapi)(func)
+
+    @property
+    def url_map(self) -> UrlMap:
+        return UrlMap(self.fastapi)
 
     def shell_context_processor(self, func: F) -> F:
         self._registry("shell_context_processors").append(func)
@@ -1524,6 +1530,24 @@ class FlaskApp:
 
     def __setattr__(self, name: str, value: Any) -> None:
         setattr(self.fastapi.state, name, value)
+
+
+class UrlMap:
+    """What code reads of Flask's `app.url_map`, answered from the app's routes."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self._app = app
+        self.converters: dict[str, Any] = app.state.__dict__["_state"].setdefault(
+            "url_map_converters", {}
+        )
+
+    def is_endpoint_expecting(self, endpoint: str, *arguments: str) -> bool:
+        """Whether the route named `endpoint` has every one of `arguments` in its path."""
+        for entry in _routing(self._app).entries:
+            if entry.name == endpoint:
+                names = set(getattr(entry.route, "param_convertors", {}))
+                return set(arguments) <= names
+        return False
 
 
 class _CurrentApp:
@@ -1610,6 +1634,8 @@ class Hooks:
     after_request: list[Callable[..., Any]] = dataclasses.field(default_factory=list)
     teardown_request: list[Callable[..., Any]] = dataclasses.field(default_factory=list)
     teardown_appcontext: list[Callable[..., Any]] = dataclasses.field(default_factory=list)
+    url_value_preprocessor: list[Callable[..., Any]] = dataclasses.field(default_factory=list)
+    url_defaults: list[Callable[..., Any]] = dataclasses.field(default_factory=list)
     code_handlers: dict[int, Callable[..., Any]] = dataclasses.field(default_factory=dict)
     class_handlers: dict[type[BaseException], Callable[..., Any]] = dataclasses.field(
         default_factory=dict
@@ -1674,6 +1700,10 @@ before_request = _register("before_request")
 after_request = _register("after_request")
 teardown_request = _register("teardown_request")
 teardown_appcontext = _register("teardown_appcontext")
+# `(endpoint, values)` callbacks: preprocessors run on the matched path values before the
+# `before_request` hooks; `url_defaults` fill values in `url_for` (Flask's URL processors).
+url_value_preprocessor = _register("url_value_preprocessor")
+url_defaults = _register("url_defaults")
 
 
 def errorhandler(
@@ -2010,7 +2040,14 @@ class FlaskBehaviourMiddleware:
         ctx.view_args = match.path_params if match.entry is not None else None
         ctx.blueprints = _blueprints_of(app, match.entry)
         limit = getattr(app.state, "config", {}).get("MAX_CONTENT_LENGTH")
-        for hooks in [*_app_hooks(app), *(_hooks_of(bp) for bp in ctx.blueprints)]:
+        chain = [*_app_hooks(app), *(_hooks_of(bp) for bp in ctx.blueprints)]
+        matched = dict(ctx.view_args) if ctx.view_args is not None else None
+        for hooks in chain:
+            for func in hooks.url_value_preprocessor:
+                await _call(func, request.endpoint, ctx.view_args)
+        if match.entry is not None and ctx.view_args != matched:
+            scope = _ViewArgsScope(scope, match.entry.endpoint, ctx.view_args or {})
+        for hooks in chain:
             for func in hooks.before_request:
                 rv = await _call(func)
                 if rv is not None:
@@ -2064,6 +2101,23 @@ class FlaskBehaviourMiddleware:
         for hooks in app_hooks:
             for func in reversed(hooks.teardown_appcontext):
                 await _call(func, error)
+
+
+class _ViewArgsScope(dict[str, Any]):
+    """The scope passed on when URL value preprocessors changed `view_args`: Flask calls the
+    view with `request.view_args` as they left it, so the route's path parameters are those
+    (a popped value is not passed, a replaced one is), not the values the router matched."""
+
+    def __init__(self, scope: Scope, endpoint: Any, view_args: dict[str, Any]) -> None:
+        scope.setdefault("state", {})  # shared, so `g` and `request.state` stay one storage
+        super().__init__(scope)
+        self._endpoint = endpoint
+        self._view_args = view_args
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        super().update(*args, **kwargs)
+        if self.get("endpoint") is self._endpoint and "path_params" in self:
+            self["path_params"] = dict(self._view_args)
 
 
 def _silent_json(entry: _RouteEntry) -> bool:
@@ -2230,6 +2284,7 @@ def url_for(
     if endpoint.startswith(".") and ctx is not None:
         blueprint = request.blueprint
         endpoint = f"{blueprint}{endpoint}" if blueprint else endpoint[1:]
+    _inject_url_defaults(app, endpoint, values)
     if endpoint == "static" and "filename" in values:
         values["path"] = values.pop("filename")
     values = {key: value for key, value in values.items() if value is not None}
@@ -2265,6 +2320,16 @@ def url_for(
             return base + root + path
         return root + path
     raise BuildError(f"Could not build url for endpoint {endpoint!r} with values {sorted(values)}")
+
+
+def _inject_url_defaults(app: FastAPI, endpoint: str, values: dict[str, Any]) -> None:
+    """The app's `url_defaults`, then those of the blueprints serving `endpoint` (outermost
+    first), as Flask's `inject_url_defaults`."""
+    entry = next((e for e in _routing(app).entries if e.name == endpoint), None)
+    chain = [*_app_hooks(app), *(_hooks_of(bp) for bp in _blueprints_of(app, entry))]
+    for hooks in chain:
+        for func in hooks.url_defaults:
+            func(endpoint, values)
 
 
 class NullSession(dict[str, Any]):

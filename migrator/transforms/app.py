@@ -25,6 +25,10 @@ HOOKS: dict[str, tuple[str, bool]] = {
     "before_app_request": ("before_request", True),
     "after_app_request": ("after_request", True),
     "teardown_app_request": ("teardown_request", True),
+    "url_value_preprocessor": ("url_value_preprocessor", False),
+    "url_defaults": ("url_defaults", False),
+    "app_url_value_preprocessor": ("url_value_preprocessor", True),
+    "app_url_defaults": ("url_defaults", True),
 }
 # app attributes FastAPI also has (or that other concerns convert): left alone.
 KNOWN_ATTRIBUTES = {
