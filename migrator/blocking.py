@@ -35,7 +35,7 @@ import builtins
 import gc
 import os
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePath, PurePosixPath
@@ -339,6 +339,7 @@ class Value(NamedTuple):
 
 
 _UNKNOWN = Value(UNKNOWN)
+_Key = TypeVar("_Key", bound=Hashable)
 
 
 class _Rules:
@@ -503,55 +504,60 @@ class _Resolver:
             return Value(SUPER_OF, target=sym[1])
         return _UNKNOWN
 
+    def _once(
+        self, key: _Key, cache: dict[_Key, Value] | None, compute: Callable[[], Value]
+    ) -> Value:
+        """`compute()`, kept in `cache` when given; UNKNOWN when `key` is already being
+        computed, so that cycles in the project (`a = b`, `b = a`) end."""
+        if key in self._active:
+            return _UNKNOWN
+        self._active.add(key)
+        try:
+            value = compute()
+        finally:
+            self._active.discard(key)
+        if cache is not None:
+            cache[key] = value
+        return value
+
     def name(self, dotted: str) -> Value:
         """A dotted name from an import: a project module's content, or an external name."""
         found = self._names.get(dotted)
         if found is not None:
             return found
-        if dotted in self._active:
-            return _UNKNOWN
-        self._active.add(dotted)
-        try:
-            value = Value(EXTERNAL, dotted)
-            parts = dotted.split(".")
-            for depth in range(len(parts), 0, -1):
-                module = self.modules.get(".".join(parts[:depth]))
-                if module is not None:
-                    value = Value(MODULE, target=module)
-                    for attribute in parts[depth:]:
-                        value = self.attribute(value, attribute)
-                    break
-        finally:
-            self._active.discard(dotted)
-        self._names[dotted] = value
-        return value
+        return self._once(dotted, self._names, lambda: self._name(dotted))
+
+    def _name(self, dotted: str) -> Value:
+        parts = dotted.split(".")
+        for depth in range(len(parts), 0, -1):
+            module = self.modules.get(".".join(parts[:depth]))
+            if module is not None:
+                value = Value(MODULE, target=module)
+                for attribute in parts[depth:]:
+                    value = self.attribute(value, attribute)
+                return value
+        return Value(EXTERNAL, dotted)
 
     def global_(self, module: ModuleFacts, name: str, builtin: bool = True) -> Value:
         key = (id(module), name)
         found = self._globals.get(key)
         if found is not None:
             return found
-        if key in self._active:
-            return _UNKNOWN
-        self._active.add(key)
-        try:
-            value = _UNKNOWN
-            sym = module.symbols.get(name)
-            if sym is not None:
-                value = self.resolve(sym)
-            else:
-                for star in module.star_imports:
-                    source = self.name(star)
-                    if source.kind == MODULE:
-                        value = self.global_(source.target, name, builtin=False)
-                        if value.kind != UNKNOWN:
-                            break
-                if value.kind == UNKNOWN and builtin and name in _BUILTINS:
-                    value = Value(EXTERNAL, name)
-        finally:
-            self._active.discard(key)
-        self._globals[key] = value
-        return value
+        return self._once(key, self._globals, lambda: self._global(module, name, builtin))
+
+    def _global(self, module: ModuleFacts, name: str, builtin: bool) -> Value:
+        sym = module.symbols.get(name)
+        if sym is not None:
+            return self.resolve(sym)
+        for star in module.star_imports:
+            source = self.name(star)
+            if source.kind == MODULE:
+                value = self.global_(source.target, name, builtin=False)
+                if value.kind != UNKNOWN:
+                    return value
+        if builtin and name in _BUILTINS:
+            return Value(EXTERNAL, name)
+        return _UNKNOWN
 
     def attribute(self, value: Value, name: str) -> Value:
         kind = value.kind
@@ -579,19 +585,11 @@ class _Resolver:
         self, owner: ClassFacts, name: str, instance: bool, skip_self: bool = False
     ) -> Value:
         key = (id(owner), name, instance and not skip_self)
-        found = None if skip_self else self._members.get(key)
+        cache = None if skip_self else self._members
+        found = None if cache is None else cache.get(key)
         if found is not None:
             return found
-        if key in self._active:
-            return _UNKNOWN
-        self._active.add(key)
-        try:
-            value = self._member(owner, name, instance, skip_self)
-        finally:
-            self._active.discard(key)
-        if not skip_self:
-            self._members[key] = value
-        return value
+        return self._once(key, cache, lambda: self._member(owner, name, instance, skip_self))
 
     def _member(self, owner: ClassFacts, name: str, instance: bool, skip_self: bool) -> Value:
         classes = self.mro(owner)[1:] if skip_self else self.mro(owner)
@@ -708,33 +706,21 @@ class _Resolver:
         found = self._results.get(key)
         if found is not None:
             return found
-        if key in self._active:
-            return _UNKNOWN
-        self._active.add(key)
-        try:
-            value = _UNKNOWN
-            if function.return_annotation is not None:
-                value = self.instance(self.resolve(function.return_annotation))
-            if value.kind == UNKNOWN and not function.is_generator:
-                value = self._common(function.returns)
-        finally:
-            self._active.discard(key)
-        self._results[key] = value
-        return value
+        return self._once(key, self._results, lambda: self._returned(function))
+
+    def _returned(self, function: FunctionFacts) -> Value:
+        if function.return_annotation is not None:
+            value = self.instance(self.resolve(function.return_annotation))
+            if value.kind != UNKNOWN:
+                return value
+        return _UNKNOWN if function.is_generator else self._common(function.returns)
 
     def yielded(self, function: FunctionFacts) -> Value:
         if function.yield_annotation is not None:
             value = self.instance(self.resolve(function.yield_annotation))
             if value.kind != UNKNOWN:
                 return value
-        key = ("yield", id(function))
-        if key in self._active:
-            return _UNKNOWN
-        self._active.add(key)
-        try:
-            return self._common(function.yields)
-        finally:
-            self._active.discard(key)
+        return self._once(("yield", id(function)), None, lambda: self._common(function.yields))
 
     def _common(self, syms: Sequence[Sym]) -> Value:
         """The one object type all these values have, if they agree."""
