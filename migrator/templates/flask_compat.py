@@ -138,6 +138,7 @@ __all__ = [
     "send_from_directory",
     "session",
     "session_transaction",
+    "static_folder",
     "teardown_appcontext",
     "teardown_request",
     "template_folder",
@@ -1993,6 +1994,7 @@ class FlaskBehaviourMiddleware:
 
     async def _handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         fastapi_app: FastAPI = scope["app"]
+        _serve_blueprint_statics(fastapi_app)
         body = await _read_body(receive)
         ctx = RequestContext(scope, body, fastapi_app, method=scope["method"])
         token = _request_context.set(ctx)
@@ -2184,6 +2186,63 @@ def template_folder(import_name: str, folder: str) -> None:
         _blueprint_template_folders.append(path)
 
 
+def static_folder(
+    router: Any, name: str, import_name: str, folder: str, static_url_path: str | None = None
+) -> None:
+    """A blueprint's `static_folder=`: its files are served at the blueprint's URL prefix +
+    `static_url_path` (by default `/` + the folder's name) as `<name>.static`, as Flask does.
+    The prefix is only known once the router is included, so the mount is made then."""
+    directory = os.path.join(_root_path(import_name), folder)
+    url_path = static_url_path
+    if url_path is None:
+        url_path = "/" + os.path.basename(folder.rstrip("/"))
+    router.flask_static = (name, directory, url_path.rstrip("/"))
+
+
+def _included_routers(
+    router: Any, prefix: str = "", parent: str | None = None
+) -> Iterator[tuple[Any, str, str | None]]:
+    """Every router included (at any depth) into `router`, with its full URL prefix and its
+    Flask name (`parent.child` when nested; a router's name is its first tag)."""
+    for route in getattr(router, "routes", []):
+        child = getattr(route, "original_router", None)
+        if child is None:
+            continue
+        # An include's prefix already holds the including router's own prefix.
+        included = prefix + (getattr(getattr(route, "include_context", None), "prefix", "") or "")
+        static = getattr(child, "flask_static", None)
+        tags = getattr(child, "tags", None) or [None]
+        own = static[0] if static is not None else tags[0]
+        name = f"{parent}.{own}" if parent and own else own
+        yield child, included + (getattr(child, "prefix", "") or ""), name
+        yield from _included_routers(child, included, name)
+
+
+def _serve_blueprint_statics(app: FastAPI) -> None:
+    """Mount the static folders of the blueprints the app includes (once per prefix)."""
+    state = app.state.__dict__["_state"]
+    if state.get("_flask_statics_version") == len(app.router.routes):
+        return
+    mounted: set[str] = state.setdefault("_flask_statics", set())
+    names = {getattr(route, "name", None) for route in app.router.routes}
+    for router, prefix, name in _included_routers(app.router):
+        static = getattr(router, "flask_static", None)
+        if static is None or not os.path.isdir(static[1]) or prefix + static[2] in mounted:
+            continue
+        _, directory, url_path = static
+        from fastapi.staticfiles import StaticFiles
+
+        endpoint = f"{name}.static"
+        mounted.add(prefix + url_path)
+        app.mount(
+            prefix + url_path,
+            StaticFiles(directory=directory),
+            name=endpoint if endpoint not in names else None,
+        )
+        names.add(endpoint)
+    state["_flask_statics_version"] = len(app.router.routes)
+
+
 class BuildError(LookupError):
     """`url_for` found no route of that name taking those values (werkzeug's BuildError)."""
 
@@ -2280,12 +2339,13 @@ def url_for(
     """Flask's `url_for`: a path relative to the host (absolute with `_external=True`), from
     the route's name (the Flask endpoint, `bp.view`), extra values as the query string."""
     app = current_app._get_current_object()
+    _serve_blueprint_statics(app)
     ctx = _request_context.get()
     if endpoint.startswith(".") and ctx is not None:
         blueprint = request.blueprint
         endpoint = f"{blueprint}{endpoint}" if blueprint else endpoint[1:]
     _inject_url_defaults(app, endpoint, values)
-    if endpoint == "static" and "filename" in values:
+    if endpoint.rpartition(".")[2] == "static" and "filename" in values:
         values["path"] = values.pop("filename")
     values = {key: value for key, value in values.items() if value is not None}
     for entry in _routing(app).entries:

@@ -3,7 +3,10 @@
 The router keeps the blueprint's variable name, so imports across modules keep working. In
 Flask the `url_prefix` given to `register_blueprint` replaces the blueprint's own; the
 gathering pass knows every registration, so a blueprint registered once (the usual case)
-gets its effective prefix on the `APIRouter`, and `include_router` needs none.
+gets its effective prefix on the `APIRouter`, and `include_router` needs none. A
+blueprint's folders are registered with the support module right after it:
+`template_folder=` (searched after the app's) and `static_folder=` (served under the
+blueprint's prefix once it is included).
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from migrator.rules import Rule
 from migrator.transforms import nodes
 from migrator.transforms.base import Concern
 
+# Blueprint(...) positional parameters after name and import_name, as Flask orders them.
+FOLDER_POSITIONS = {"static_folder": 2, "static_url_path": 3, "template_folder": 4}
 DROPPED_BLUEPRINT_OPTIONS = {
     "static_folder",
     "static_url_path",
@@ -92,6 +97,54 @@ class BlueprintConcern(Concern):
             return cst.Name("APIRouter")
         return updated_node
 
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement]:
+        """`bp = Blueprint(..., template_folder=, static_folder=)` → the router, then each
+        folder registered with the support module."""
+        statement = original_node.body[0] if len(original_node.body) == 1 else None
+        if not isinstance(statement, cst.Assign) or not isinstance(statement.value, cst.Call):
+            return updated_node
+        call = statement.value
+        if self.state.flask_name(call.func) != "Blueprint" or len(statement.targets) != 1:
+            return updated_node
+        folders = self._registered_folders(call)
+        if not folders:
+            return updated_node
+        module = self.state.use_compat_module(self.context)
+        import_name = nodes.arg_value(call, 1, "import_name") or cst.Name("__name__")
+        registrations: list[cst.Call] = []
+        if "template_folder" in folders:
+            self.state.applied_rule(Rule.TEMPLATES)
+            folder = folders["template_folder"]
+            args = [nodes.posarg(import_name), nodes.posarg(folder)]
+            registrations.append(nodes.call(f"{module}.template_folder", args))
+        if "static_folder" in folders:
+            name = nodes.arg_value(call, 0, "name") or nodes.string("")
+            target = statement.targets[0].target
+            args = [nodes.posarg(target), nodes.posarg(name), nodes.posarg(import_name)]
+            args.append(nodes.posarg(folders["static_folder"]))
+            if "static_url_path" in folders:
+                args.append(nodes.kwarg("static_url_path", folders["static_url_path"]))
+            registrations.append(nodes.call(f"{module}.static_folder", args))
+        lines = [cst.SimpleStatementLine([cst.Expr(call)]) for call in registrations]
+        return cst.FlattenSentinel([updated_node, *lines])
+
+    def _registered_folders(self, call: cst.Call) -> dict[str, cst.BaseExpression]:
+        """The Blueprint folder options the support module takes over, by option name."""
+        found: dict[str, cst.BaseExpression] = {}
+        for option, position in FOLDER_POSITIONS.items():
+            value = nodes.arg_value(call, position, option)
+            if value is not None and not (isinstance(value, cst.Name) and value.value == "None"):
+                found[option] = value
+        if not self.state.enabled(Rule.TEMPLATES):
+            found.pop("template_folder", None)
+        if not self.state.enabled(Rule.BLUEPRINT):
+            found.pop("static_folder", None)
+        if "static_folder" not in found:
+            found.pop("static_url_path", None)
+        return found
+
     def _router(self, call: cst.Call, symbol: str | None) -> cst.Call:
         name = nodes.arg_value(call, 0, "name")
         facts = self.state.facts
@@ -109,8 +162,8 @@ class BlueprintConcern(Concern):
         if name is not None:
             args.append(nodes.kwarg("tags", cst.List([cst.Element(name)])))
         for keyword in nodes.keyword_names(call):
-            if keyword == "template_folder" and self.state.enabled(Rule.TEMPLATES):
-                continue  # registered with the support module (transforms/templates.py)
+            if keyword in self._registered_folders(call):
+                continue  # registered with the support module (leave_SimpleStatementLine)
             if keyword in DROPPED_BLUEPRINT_OPTIONS:
                 self.state.notes.append(
                     f"Blueprint option {keyword}= dropped (no APIRouter equivalent)"

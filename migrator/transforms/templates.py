@@ -4,10 +4,10 @@
 becomes `return templates.TemplateResponse(request, name, {...})`: the support module's
 `Jinja2Templates` over the app's Jinja environment, which keeps Flask's template folder,
 autoescaping, `url_for`/`get_flashed_messages` globals, `config`/`request`/`session`/`g` and
-the app's context processors, so pages render the same HTML. A blueprint's
-`template_folder=` is registered with the support module (searched after the app's). Every other use
-(`render_template` whose text the code goes on using, `render_template_string`, helpers)
-imports the Flask-compatible function from the support module instead (`ImportsConcern`).
+the app's context processors, so pages render the same HTML (a blueprint's
+`template_folder=` is registered in `blueprints.py`). Every other use (`render_template`
+whose text the code goes on using, `render_template_string`, helpers) imports the
+Flask-compatible function from the support module instead (`ImportsConcern`).
 """
 
 from __future__ import annotations
@@ -20,30 +20,7 @@ from migrator.transforms.base import Concern, FunctionInfo
 
 
 class TemplateConcern(Concern):
-    """`return render_template(...)` in views → `templates.TemplateResponse(request, ...)`;
-    a blueprint's `template_folder=` → `flask_compat.template_folder(__name__, ...)`."""
-
-    def leave_SimpleStatementLine(
-        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
-    ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement]:
-        statement = original_node.body[0] if len(original_node.body) == 1 else None
-        if not isinstance(statement, cst.Assign) or not isinstance(statement.value, cst.Call):
-            return updated_node
-        call = statement.value
-        if self.state.flask_name(call.func) != "Blueprint" or not self.state.enabled(
-            Rule.TEMPLATES
-        ):
-            return updated_node
-        folder = nodes.arg_value(call, None, "template_folder")
-        if folder is None:
-            return updated_node
-        import_name = nodes.arg_value(call, 1, "import_name") or cst.Name("__name__")
-        module = self.state.use_compat_module(self.context)
-        register = nodes.call(
-            f"{module}.template_folder", [nodes.posarg(import_name), nodes.posarg(folder)]
-        )
-        self.state.applied_rule(Rule.TEMPLATES)
-        return cst.FlattenSentinel([updated_node, cst.SimpleStatementLine([cst.Expr(register)])])
+    """`return render_template(...)` in views → `templates.TemplateResponse(request, ...)`."""
 
     def leave_Return(self, original_node: cst.Return, updated_node: cst.Return) -> cst.Return:
         view = self.state.in_view_body()
