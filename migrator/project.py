@@ -26,6 +26,7 @@ from migrator.class_view_facts import (
     find_class_views,
 )
 from migrator.errors import UserError
+from migrator.extension_table import EXTENSIONS
 from migrator.template_files import templates_call_url_for
 
 # A file is parsed only if its text mentions one of these; the rest are left unchanged.
@@ -79,7 +80,20 @@ URL_PROCESSORS = {
     "app_url_defaults",
 }
 
+# Extensions other rules convert (flask_cors, flask_login: transforms/extensions.py; flask-
+# restful/restx: class views): not reported as unconverted extension objects.
+CONVERTED_EXTENSIONS = frozenset({"flask_cors", "flask_login", "flask_restful", "flask_restx"})
+
 ObjectKind = Literal["app", "blueprint"]
+
+
+def extension_package(dotted: str) -> str | None:
+    """The Flask extension a dotted name comes from (`flask_limiter.Limiter` →
+    `flask_limiter`): a `flask_*` package or one of the extension table's."""
+    top = dotted.split(".")[0]
+    if top in CONVERTED_EXTENSIONS or "." not in dotted:
+        return None
+    return top if top in EXTENSIONS or top.startswith("flask_") else None
 
 
 @dataclass(frozen=True)
@@ -159,6 +173,8 @@ class ProjectFacts:
     imports_flask: bool = False
     bindings: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
     class_views: dict[str, ClassViewKind] = field(default_factory=dict)  # class symbol → kind
+    # `limiter = Limiter(...)`: symbol → the extension package its class comes from
+    extension_objects: dict[str, str] = field(default_factory=dict)
     _modules: frozenset[str] | None = None
 
     @property
@@ -708,6 +724,7 @@ def gather(src: Path, files: Iterable[SourceFile] | None = None) -> ProjectFacts
         facts.external_views.clear()
         facts.class_views.clear()
         facts.views.clear()
+        facts.extension_objects.clear()
         _resolve(facts, scans)
     if not facts.uses_endpoints:  # `url_for('bp.view')` in templates only
         facts.uses_endpoints = templates_call_url_for(facts.src, SKIPPED_DIRS)
@@ -743,6 +760,7 @@ def _resolve(facts: ProjectFacts, scans: list[_ModuleScan]) -> None:
             facts.function_lines[f"{scan.file.module}:{qualname}"] = line
         facts.uses_endpoints |= scan.uses_endpoints
     _find_objects(facts, scans)
+    _find_extension_objects(facts, scans)
     _find_registrations(facts, scans)
     _find_external_views(facts, scans)
     find_class_views(facts, scans, lambda value, module: _local_symbol(facts, value, module))
@@ -791,6 +809,16 @@ def _place_compat_module(facts: ProjectFacts) -> None:
             if "/" in (facts.compat_relpath)
             else f"{name}.py"
         )
+
+
+def _find_extension_objects(facts: ProjectFacts, scans: list[_ModuleScan]) -> None:
+    """Names bound to an instance of an unconverted extension (`cache = Cache(app)`), whose
+    methods views are decorated with (`@cache.cached()`)."""
+    for scan in scans:
+        for symbol, call in scan.assignments:
+            package = extension_package(facts.canonical(call.func)) if call.func else None
+            if package is not None:
+                facts.extension_objects[symbol] = package
 
 
 def _find_objects(facts: ProjectFacts, scans: list[_ModuleScan]) -> None:

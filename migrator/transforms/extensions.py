@@ -10,6 +10,11 @@ the others reported with their FastAPI counterpart (`migrator/extension_table.py
   `UserMixin` come from the support module: `load_user` there is the part to finish
   (it reads the `user_loader`/`request_loader` the project registers); routes using them
   are `review`.
+- A view decorated by another extension (`@limiter.limit(...)`, `@jwt_required()`,
+  `@cache.cached()`, `@auth.login_required`: a function of the extension, or a method of an
+  object made from one of its classes) keeps the decorator, which still needs Flask's
+  request context: the route is `review`, its notes name the decorator and the FastAPI
+  counterpart, so the report's top reasons say what to replace first.
 """
 
 from __future__ import annotations
@@ -17,7 +22,8 @@ from __future__ import annotations
 import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
-from migrator.extension_table import suggestion_for
+from migrator.extension_table import EXTENSIONS, suggestion_for
+from migrator.project import extension_package
 from migrator.rules import Rule
 from migrator.transforms import nodes
 from migrator.transforms.base import Concern
@@ -57,14 +63,72 @@ LOGIN_NOTE = (
 )
 
 
+def decorator_note(decorator: str, package: str) -> str:
+    """The report line for a view decorated by an extension (`@limiter.limit`)."""
+    if package == "flask_login":
+        return (
+            f"@{decorator} (Flask-Login) runs on flask_compat's stub: fill in "
+            "flask_compat.load_user, or use the CurrentUser dependency"
+        )
+    distribution, counterpart = EXTENSIONS.get(package, (package, "a dependency on the route"))
+    return (
+        f"@{decorator} ({distribution}) is kept and needs Flask's request context: "
+        f"replace it; in FastAPI use {counterpart}"
+    )
+
+
 class ExtensionConcern(Concern):
-    """flask_cors and flask_login converted; other extensions reported by name."""
+    """flask_cors and flask_login converted; other extensions reported by name, per route
+    for the views they decorate."""
+
+    def reset(self) -> None:
+        self.decorator_depth = 0
+
+    def visit_Decorator(self, node: cst.Decorator) -> None:
+        self.decorator_depth += 1
+        info = self.state.function
+        if info is None or not info.is_view or all(d is not node for d in info.node.decorators):
+            return
+        expression = node.decorator
+        callee = expression.func if isinstance(expression, cst.Call) else expression
+        package = self._extension_of(callee)
+        if package is None or (package == "flask_login" and not self.state.enabled(Rule.LOGIN)):
+            return
+        if package != "flask_login" and not self.state.enabled(Rule.EXTENSIONS):
+            return
+        note = decorator_note(nodes.code(callee), package)
+        if note not in info.review:
+            info.review.append(note)
+
+    def leave_Decorator(
+        self, original_node: cst.Decorator, updated_node: cst.Decorator
+    ) -> cst.Decorator:
+        self.decorator_depth -= 1
+        return updated_node
+
+    def _extension_of(self, callee: cst.BaseExpression) -> str | None:
+        """The extension a decorator comes from: one of its functions, or a method of an
+        object made from one of its classes (`limiter.limit`)."""
+        for name in self.state.qualified_names(callee):
+            if name.startswith("flask_login."):
+                return "flask_login"
+            if ":" not in name:
+                return extension_package(name)
+            owner = name
+            while "." in owner:
+                owner = owner.rpartition(".")[0]
+                package = self.state.facts.extension_objects.get(owner)
+                if package is not None:
+                    return package
+        return None
 
     def visit_Name(self, node: cst.Name) -> None:
         view = self.state.view
         if view is None or self.state.in_import:
             return
         for name in self.state.qualified_names(node):
+            if name.startswith("flask_login.") and self.decorator_depth:
+                continue  # a decorator: named in its own note (visit_Decorator)
             if name.startswith("flask_login.") and self.state.enabled(Rule.LOGIN):
                 if LOGIN_NOTE not in view.review:
                     view.review.append(LOGIN_NOTE)

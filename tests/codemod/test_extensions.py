@@ -1,13 +1,16 @@
 """flask_cors and flask_login migrated: CORS headers and the 401 of `login_required` as the
-Flask original sent them."""
+Flask original sent them; views decorated by other extensions reported route by route."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import httpx
 
 from migrator.cli import main
+from migrator.codemod import migrate
+from migrator.report import top_reasons
 from tests.codemod.migrated import imported_from
 from tests.codemod.test_class_views import _module
 
@@ -74,3 +77,31 @@ async def test_cors_and_login_required_answer_as_flask(tmp_path: Path) -> None:
                 names = CORS_HEADERS if "evil" not in str(headers) else CORS_HEADERS[:1]
                 for name in names:
                     assert got.headers.get(name) == expected.headers.get(name), (url, name)
+
+
+DECORATED = Path(__file__).parent / "cases" / "extensions" / "decorators.before.py"
+
+
+def test_extension_decorators_are_reported_per_route(tmp_path: Path) -> None:
+    source = tmp_path / "decorated.py"
+    source.write_text(DECORATED.read_text())
+    out = tmp_path / "out"
+    report = out / "report.json"
+    assert main([str(source), "--out", str(out), "--report", str(report), "--jobs", "1"]) == 0
+    routes = {route["path"]: route for route in json.loads(report.read_text())["routes"]}
+    expected = {
+        "/search": ["@limiter.limit (Flask-Limiter)"],
+        "/report": ["@cache.cached (Flask-Caching)", "@jwt_required (Flask-JWT-Extended)"],
+        "/admin": ["@auth.login_required (Flask-HTTPAuth)"],
+        "/profile": ["@login_required (Flask-Login)"],
+    }
+    for path, decorators in expected.items():
+        assert routes[path]["status"] == "review", path
+        notes = routes[path]["notes"]
+        assert [n.partition(" is kept")[0].partition(" runs on")[0] for n in notes] == decorators
+    assert routes["/search"]["notes"][0].endswith(
+        "in FastAPI use slowapi (`Limiter`, `@limiter.limit` on routes)"
+    )
+    assert routes["/health"]["status"] == "converted" and routes["/health"]["notes"] == []
+    reasons = [reason for reason, _ in top_reasons(migrate(source), limit=10)]
+    assert any(reason.startswith("@jwt_required (Flask-JWT-Extended)") for reason in reasons)
