@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from rich.console import Console
@@ -54,40 +55,55 @@ def print_report(report: ContractReport, console: Console) -> None:
 
 
 def _print_notes(report: ContractReport, console: Console) -> None:
-    inherited = [row for row in report.rows if row.inherited_by_check]
-    if inherited:
-        console.print(
-            "[yellow]inherited[/] (the legacy app fails the same checks on the same requests):"
-        )
-        for row in inherited:
-            checks = ", ".join(f"{name} x{n}" for name, n in sorted(row.inherited_by_check.items()))
-            console.print(f"  {row.suite} {row.operation}: {checks}")
-    refused = [row for row in report.rows if row.refused_differently]
-    if refused:
-        console.print("forbidden requests the new app refused with another status (legacy → new):")
-        for row in refused:
-            pairs = ", ".join(
-                f"{old} → {new} x{n}" for (old, new), n in sorted(row.refused_differently.items())
-            )
-            console.print(f"  {row.operation}: {pairs}")
-    legacy_failed = [row for row in report.rows if row.legacy_failed]
-    if legacy_failed:
-        console.print("requests the legacy app failed on (5xx; legacy → new):")
-        for row in legacy_failed:
-            pairs = ", ".join(
-                f"{old} → {new} x{n}" for (old, new), n in sorted(row.legacy_failed.items())
-            )
-            console.print(f"  {row.suite} {row.operation}: {pairs}")
-    noted = [row for row in report.rows if row.notes]
-    if noted:
-        console.print("notes (reported, not failures):")
-        for row in noted:
-            for note in row.notes:
-                console.print(Text(f"  {row.suite} {row.operation}: {note}"))
-    if report.diff_lines:
-        console.print("OpenAPI diff (new app against the contract):")
-        for line in report.diff_lines:
+    rows = report.rows
+    _print_section(
+        console,
+        "[yellow]inherited[/] (the legacy app fails the same checks on the same requests):",
+        [
+            f"{row.suite} {row.operation}: "
+            + ", ".join(f"{name} x{n}" for name, n in sorted(row.inherited_by_check.items()))
+            for row in rows
+            if row.inherited_by_check
+        ],
+    )
+    _print_section(
+        console,
+        "forbidden requests the new app refused with another status (legacy → new):",
+        [
+            f"{row.operation}: {_transitions(row.refused_differently)}"
+            for row in rows
+            if row.refused_differently
+        ],
+    )
+    _print_section(
+        console,
+        "requests the legacy app failed on (5xx; legacy → new):",
+        [
+            f"{row.suite} {row.operation}: {_transitions(row.legacy_failed)}"
+            for row in rows
+            if row.legacy_failed
+        ],
+    )
+    _print_section(
+        console,
+        "notes (reported, not failures):",
+        [f"{row.suite} {row.operation}: {note}" for row in rows for note in row.notes],
+    )
+    _print_section(console, "OpenAPI diff (new app against the contract):", report.diff_lines)
+
+
+def _print_section(console: Console, heading: str, lines: Sequence[str]) -> None:
+    """The heading (rich markup) and its lines, indented; nothing at all without lines.
+    Lines are printed as plain text: operation names and notes may hold brackets."""
+    if lines:
+        console.print(heading)
+        for line in lines:
             console.print(Text("  " + line))
+
+
+def _transitions(counts: Mapping[tuple[int, int], int]) -> str:
+    """`400 → 422 x3, ...`: how often each legacy status became each new one."""
+    return ", ".join(f"{old} → {new} x{n}" for (old, new), n in sorted(counts.items()))
 
 
 def _one_line(text: str, width: int = 90) -> str:
