@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-import httpx
+import aiohttp
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
@@ -52,12 +52,12 @@ async def get_session(sessionmaker: SessionmakerDep) -> AsyncIterator[AsyncSessi
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
 
 
-async def get_http_client(request: Request) -> httpx.AsyncClient:
-    client: httpx.AsyncClient = request.app.state.http_client
+async def get_http_client(request: Request) -> aiohttp.ClientSession:
+    client: aiohttp.ClientSession = request.app.state.http_client
     return client
 
 
-HttpClientDep = Annotated[httpx.AsyncClient, Depends(get_http_client)]
+HttpClientDep = Annotated[aiohttp.ClientSession, Depends(get_http_client)]
 
 bearer = HTTPBearer(auto_error=False, scheme_name="bearerAuth", description="A user's API token.")
 

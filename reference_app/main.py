@@ -20,7 +20,7 @@ from reference_app.errors import install_error_handlers
 from reference_app.observability import Metrics, RequestObservability, configure_logging, get_logger
 from reference_app.routers import clients, health, invoices, me
 from reference_app.settings import Settings
-from reference_app.upstream import make_client
+from reference_app.upstream import make_client, tls_context
 
 log = get_logger(__name__)
 
@@ -38,8 +38,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     await ensure_sqlite_folder(settings.sqlalchemy_url)
     engine = make_engine(settings)
     app.state.metrics.watch_pool(engine)
-    # Building the client's TLS context reads the CA bundle from disk: off the event loop.
-    http_client = await run_in_threadpool(make_client, settings.upstream_timeout)
+    # Building the TLS context reads the CA bundle from disk: off the event loop.
+    http_client = make_client(await run_in_threadpool(tls_context))
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.http_client = http_client
@@ -50,7 +50,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     try:
         yield
     finally:
-        await http_client.aclose()
+        await http_client.close()
         await engine.dispose()
 
 

@@ -31,7 +31,9 @@ from prometheus_client import (
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from structlog.tracebacks import ExceptionDictTransformer
 
 LOGGER_NAME = "reference_app"
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -42,6 +44,9 @@ INTERNAL_ERROR = (
     " Either the server is overloaded or there is an error in the application."
 )
 METRICS_CONTENT_TYPE = CONTENT_TYPE_LATEST
+# nginx's status for a request whose client went away before the answer: logged and counted,
+# never sent (there is nobody to send it to), and not an error of the service.
+CLIENT_CLOSED_REQUEST = 499
 
 
 def configure_logging(level: str = "INFO") -> None:
@@ -56,7 +61,9 @@ def configure_logging(level: str = "INFO") -> None:
             structlog.stdlib.add_log_level,
             structlog.stdlib.add_logger_name,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
-            structlog.processors.dict_tracebacks,
+            # Frame locals stay out of logs: they hold tokens and request bodies, and made
+            # one traceback line weigh ~180 KB.
+            structlog.processors.ExceptionRenderer(ExceptionDictTransformer(show_locals=False)),
             structlog.processors.JSONRenderer(),
         ],
         logger_factory=structlog.stdlib.LoggerFactory(),
@@ -184,6 +191,8 @@ class RequestObservability:
         with structlog.contextvars.bound_contextvars(request_id=request_id):
             try:
                 await self.app(scope, receive, send_with_request_id)
+            except ClientDisconnect:
+                status = CLIENT_CLOSED_REQUEST
             except Exception:
                 log.exception("unhandled error", method=scope["method"], path=scope["path"])
                 status = 500

@@ -30,11 +30,7 @@ def upstream() -> Iterator[Upstream]:
 @pytest.fixture
 def fresh_upstream(upstream: Upstream) -> Upstream:
     """The shared upstream, its behaviour reset for this test."""
-    upstream.behaviour.status = 201
-    upstream.behaviour.delay_s = 0.0
-    upstream.behaviour.reply = None
-    upstream.behaviour.received.clear()
-    upstream.behaviour.notifications.clear()
+    upstream.behaviour.reset()
     return upstream
 
 

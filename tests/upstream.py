@@ -17,14 +17,23 @@ class UpstreamBehaviour:
     """What the fake delivery service does; tests change it between calls.
 
     POST /deliveries answers `status` with a delivery reference; POST /notifications is
-    recorded and answered 204. Both wait `delay_s` first.
+    answered 204. Both are recorded as they arrive, then wait `delay_s` before answering.
     """
 
     status: int = 201
     delay_s: float = 0.0
     reply: object = None  # the JSON a delivery answers; None: {"reference": "dlv-N"}
+    garbled: bool = False  # deliveries answer bytes that are not HTTP, then hang up
     received: list[dict[str, Any]] = field(default_factory=list)
     notifications: list[dict[str, Any]] = field(default_factory=list)
+
+    def reset(self) -> None:
+        """Back to a well-behaved service with nothing received (the same lists, emptied)."""
+        fresh = UpstreamBehaviour()
+        self.status, self.delay_s, self.reply = fresh.status, fresh.delay_s, fresh.reply
+        self.garbled = fresh.garbled
+        self.received.clear()
+        self.notifications.clear()
 
 
 @dataclass
@@ -41,14 +50,18 @@ def running_upstream() -> Iterator[Upstream]:
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", "0"))
             body = json.loads(self.rfile.read(length) or b"null")
+            notification = self.path == "/notifications"
+            (behaviour.notifications if notification else behaviour.received).append(body)
             if behaviour.delay_s:
                 time.sleep(behaviour.delay_s)
-            if self.path == "/notifications":
-                behaviour.notifications.append(body)
+            if notification:
                 self.send_response(204)
                 self.end_headers()
                 return
-            behaviour.received.append(body)
+            if behaviour.garbled:
+                self.wfile.write(b"not http at all\r\n\r\n")
+                self.close_connection = True
+                return
             answer = behaviour.reply or {"reference": f"dlv-{len(behaviour.received)}"}
             reply = json.dumps(answer).encode()
             self.send_response(behaviour.status)

@@ -372,7 +372,11 @@ async def send_invoice(
     }
     try:
         reference = await deliver_invoice(
-            http_client, settings.upstream_url, payload, retries=settings.upstream_retries
+            http_client,
+            settings.upstream_url,
+            payload,
+            retries=settings.upstream_retries,
+            attempt_timeout=settings.upstream_timeout,
         )
     except UpstreamError as error:
         raise HTTPException(502, str(error)) from None
@@ -382,7 +386,10 @@ async def send_invoice(
     await session.commit()
     # After the response, with plain values: the session is closed by then.
     event = {"event": "invoice.sent", "tenant": tenant.slug, "invoice": invoice.number}
-    background_tasks.add_task(notify_sent, http_client, settings.upstream_url, event)
+    timeout = settings.upstream_timeout
+    background_tasks.add_task(
+        notify_sent, http_client, settings.upstream_url, event, attempt_timeout=timeout
+    )
     log.info(
         "invoice sent",
         invoice=invoice.number,

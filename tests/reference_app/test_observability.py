@@ -158,3 +158,44 @@ async def test_unhandled_error_is_legacy_500_with_request_id(
     assert error["request_id"] == "boom-1"
     assert "database exploded" in json.dumps(error["exception"])
     assert request_lines(caplog)[-1]["status"] == 500
+    assert "locals" not in json.dumps(error["exception"])  # tokens and bodies stay out of logs
+
+
+async def test_a_client_gone_before_its_body_is_a_499_line_not_an_error(
+    app: FastAPI, caplog: pytest.LogCaptureFixture
+) -> None:
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/clients",
+        "raw_path": b"/clients",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [
+            (b"host", b"testserver"),
+            (b"authorization", b"Bearer acme-token"),
+            (b"content-type", b"application/json"),
+            (b"content-length", b"100"),
+        ],
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+    }
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    caplog.clear()
+    await app(scope, receive, send)
+    lines = [
+        json.loads(r.getMessage()) for r in caplog.records if r.name.startswith("reference_app")
+    ]
+    assert [line["event"] for line in lines] == ["request"]
+    assert lines[0]["status"] == 499
+    assert not any(m.get("status") == 500 for m in sent)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import socket
 import time
 from typing import Any
 
+import aiohttp
 import httpx
 import pytest
 from fastapi import FastAPI
 
-from reference_app.deps import get_http_client, get_settings
+from reference_app.deps import get_settings
 from reference_app.settings import Settings
 from reference_app.upstream import notify_sent
 from tests.conftest import ACME
@@ -128,49 +130,53 @@ async def test_send_retries_then_gives_up(
     assert len(fresh_upstream.behaviour.received) == 3
 
 
-@pytest.mark.parametrize(
-    "failure",
-    [
-        httpx.ReadTimeout("timed out"),
-        httpx.ConnectError("refused"),
-        httpx.RemoteProtocolError("garbled"),
-    ],
-)
+@pytest.mark.parametrize("failure", ["times out", "garbled"])
 async def test_transport_errors_are_retried_then_502(
-    app: FastAPI, client: httpx.AsyncClient, settings: Settings, failure: httpx.HTTPError
+    app: FastAPI,
+    client: httpx.AsyncClient,
+    settings: Settings,
+    fresh_upstream: Upstream,
+    failure: str,
 ) -> None:
-    """The shared client is a dependency: an override stands in for a misbehaving network."""
-    calls: list[str] = []
-
-    def fail(request: httpx.Request) -> httpx.Response:
-        calls.append(str(request.url))
-        raise failure
-
-    async with httpx.AsyncClient(transport=httpx.MockTransport(fail)) as broken:
-        retrying = settings.model_copy(update={"upstream_retries": 1})
-        app.dependency_overrides[get_http_client] = lambda: broken
-        app.dependency_overrides[get_settings] = lambda: retrying
-        response = await client.post("/invoices/3/send", headers=ACME)
+    fresh_upstream.behaviour.delay_s = 0.5 if failure == "times out" else 0.0
+    fresh_upstream.behaviour.garbled = failure == "garbled"
+    retrying = settings.model_copy(update={"upstream_retries": 1, "upstream_timeout": 0.2})
+    app.dependency_overrides[get_settings] = lambda: retrying
+    response = await client.post("/invoices/3/send", headers=ACME)
     assert (response.status_code, response.json()) == (502, {"error": "upstream unavailable"})
-    assert calls == [f"{settings.upstream_url}/deliveries"] * 2
+    assert len(fresh_upstream.behaviour.received) == 2
+
+
+async def test_unreachable_upstream_is_502(
+    app: FastAPI, client: httpx.AsyncClient, settings: Settings
+) -> None:
+    unreachable = settings.model_copy(
+        update={"upstream_url": f"http://127.0.0.1:{closed_port()}", "upstream_retries": 1}
+    )
+    app.dependency_overrides[get_settings] = lambda: unreachable
+    response = await client.post("/invoices/3/send", headers=ACME)
+    assert (response.status_code, response.json()) == (502, {"error": "upstream unavailable"})
+    assert (await client.get("/invoices/3", headers=ACME)).json()["status"] == "draft"
 
 
 async def test_unreadable_upstream_answer_counts_as_unavailable(
-    app: FastAPI, client: httpx.AsyncClient
+    client: httpx.AsyncClient, fresh_upstream: Upstream
 ) -> None:
-    def no_reference(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(201, json={"id": "x"})
-
-    async with httpx.AsyncClient(transport=httpx.MockTransport(no_reference)) as odd:
-        app.dependency_overrides[get_http_client] = lambda: odd
-        response = await client.post("/invoices/3/send", headers=ACME)
+    fresh_upstream.behaviour.reply = {"id": "x"}
+    response = await client.post("/invoices/3/send", headers=ACME)
     assert response.status_code == 502
 
 
 async def test_failed_notification_is_only_logged(caplog: pytest.LogCaptureFixture) -> None:
-    def refuse(request: httpx.Request) -> httpx.Response:
-        raise httpx.ConnectError("refused", request=request)
-
-    async with httpx.AsyncClient(transport=httpx.MockTransport(refuse)) as broken:
-        await notify_sent(broken, "http://upstream.invalid", {"invoice": "INV-00003"})
+    async with aiohttp.ClientSession() as session:
+        url = f"http://127.0.0.1:{closed_port()}"
+        await notify_sent(session, url, {"invoice": "INV-00003"}, attempt_timeout=1)
     assert any("notification failed" in record.getMessage() for record in caplog.records)
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (bound, then let go)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
