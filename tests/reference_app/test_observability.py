@@ -9,6 +9,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from prometheus_client.parser import text_string_to_metric_families
+from starlette.types import Message
 
 from reference_app.deps import CurrentUser, get_session, get_tenant
 from reference_app.models import Tenant
@@ -183,12 +184,12 @@ async def test_a_client_gone_before_its_body_is_a_499_line_not_an_error(
         "client": ("127.0.0.1", 50000),
         "server": ("testserver", 80),
     }
-    sent: list[dict[str, Any]] = []
+    sent: list[Message] = []
 
-    async def receive() -> dict[str, Any]:
+    async def receive() -> Message:
         return {"type": "http.disconnect"}
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: Message) -> None:
         sent.append(message)
 
     caplog.clear()
