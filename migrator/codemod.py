@@ -201,6 +201,10 @@ def migrate(
         from migrator.transforms.fallback import apply_fallback
 
         apply_fallback(result)
+    if Rule.CLI not in disabled:
+        from migrator.transforms.cli import apply_cli
+
+        apply_cli(result)
     return result
 
 

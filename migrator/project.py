@@ -43,6 +43,7 @@ SKIPPED_DIRS = {
     "dist",
 }
 COMPAT_NAME = "flask_compat"
+CLI_NAME = "flask_cli"  # runs the app's CLI commands: `python -m <package>.flask_cli`
 _RULE_VARIABLE = re.compile(
     r"<(?:[a-zA-Z_][a-zA-Z0-9_]*(?:\(.*?\))?:)?(?P<variable>[a-zA-Z_][a-zA-Z0-9_]*)>"
 )
@@ -176,6 +177,19 @@ class ProjectFacts:
     # `limiter = Limiter(...)`: symbol → the extension package its class comes from
     extension_objects: dict[str, str] = field(default_factory=dict)
     _modules: frozenset[str] | None = None
+
+    @property
+    def cli_module(self) -> str:
+        """The generated CLI runner beside the support module (`python -m <it> --app ...`)."""
+        package, _, name = self.compat_module.rpartition(".")
+        name = name.replace(COMPAT_NAME, CLI_NAME)
+        return f"{package}.{name}" if package else name
+
+    @property
+    def cli_relpath(self) -> str:
+        folder, _, name = self.compat_relpath.rpartition("/")
+        name = name.replace(COMPAT_NAME, CLI_NAME)
+        return f"{folder}/{name}" if folder else name
 
     @property
     def modules(self) -> frozenset[str]:

@@ -10,6 +10,7 @@ from migrator.transforms.app import AppConcern
 from migrator.transforms.base import Concern, FileState, FlaskToFastAPI, RouteRecord
 from migrator.transforms.blueprints import BlueprintConcern
 from migrator.transforms.class_views import ClassViewConcern
+from migrator.transforms.cli import CliConcern
 from migrator.transforms.errors import ErrorConcern
 from migrator.transforms.extensions import ExtensionConcern
 from migrator.transforms.imports import ImportsConcern
@@ -30,6 +31,7 @@ CONCERNS: tuple[type[Concern], ...] = (
     ResponseConcern,
     ErrorConcern,
     AppConcern,
+    CliConcern,
     BlueprintConcern,
     ClassViewConcern,
     ExtensionConcern,

@@ -48,7 +48,8 @@ KNOWN_ATTRIBUTES = {
     "app_context",
     "test_client",  # migrator/transforms/test_client.py
     "test_request_context",
-    "cli",
+    "cli",  # migrator/transforms/cli.py
+    "test_cli_runner",
     "include_router",
     "mount",
     "add_middleware",
@@ -60,7 +61,7 @@ KNOWN_ATTRIBUTES = {
 
 
 class AppConcern(Concern):
-    """Flask() → FastAPI() + install; app attributes; hooks; app.run; app.cli."""
+    """Flask() → FastAPI() + install; app attributes; hooks; app.run."""
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         state = self.state
@@ -140,13 +141,6 @@ class AppConcern(Concern):
             self.state.applied_rule(Rule.APP)
             owner = nodes.code(updated_node.value)
             return nodes.expr(f'{owner}.state.config["{APP_CONFIG_ATTRIBUTES[attr]}"]')
-        if attr == "cli":
-            module = self.state.use_compat_module(self.context)
-            self.state.notes.append(
-                "app.cli commands are collected on a click group (flask_compat.cli(app)); "
-                "run them with that group, the `flask` command no longer sees them"
-            )
-            return nodes.call(f"{module}.cli", [nodes.posarg(updated_node.value)])
         if attr not in KNOWN_ATTRIBUTES and not attr.startswith("__"):
             # Flask-only API (app.jinja_env, app.url_map...) or the project's own attribute:
             # both live on the support module's Flask-like view of the app.

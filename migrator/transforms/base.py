@@ -63,6 +63,10 @@ for _short, _names in {
     "render_template_string": ["flask.render_template_string"],
     "get_flashed_messages": ["flask.get_flashed_messages", "flask.helpers.get_flashed_messages"],
     "FlaskClient": ["flask.testing.FlaskClient"],
+    "with_appcontext": ["flask.cli.with_appcontext"],
+    "AppGroup": ["flask.cli.AppGroup"],
+    "FlaskGroup": ["flask.cli.FlaskGroup"],
+    "ScriptInfo": ["flask.cli.ScriptInfo"],
 }.items():
     for _name in _names:
         FLASK_API[_name] = _short
@@ -120,6 +124,11 @@ COMPAT_PROVIDED = {
     "flash",
     "get_flashed_messages",
     "session",
+    # the CLI (migrator/transforms/cli.py)
+    "with_appcontext",
+    "AppGroup",
+    "FlaskGroup",
+    "ScriptInfo",
 }
 
 

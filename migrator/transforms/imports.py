@@ -36,6 +36,10 @@ RULE_FOR_MOVE = {
     "session": Rule.SESSION,
     "flash": Rule.FLASH,
     "get_flashed_messages": Rule.FLASH,
+    "with_appcontext": Rule.CLI,
+    "AppGroup": Rule.CLI,
+    "FlaskGroup": Rule.CLI,
+    "ScriptInfo": Rule.CLI,
 }
 NOT_CONVERTED = {"session", "render_template", "url_for", "flash", "render_template_string"}
 

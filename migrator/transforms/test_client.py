@@ -23,8 +23,8 @@ importing `flask.testing`. In it:
   `app.app_context()`); an app the gathering pass knows is converted by `AppConcern`.
 
 `app.test_request_context(...)` (here and in any file, for an app the gathering pass knows)
-→ `flask_compat.test_request_context(app, ...)`. What has no counterpart
-(`environ_base`, `test_cli_runner`) is left as it was and named in the report;
+→ `flask_compat.test_request_context(app, ...)`. What has no counterpart (`environ_base`)
+is left as it was and named in the report (`test_cli_runner()`: `cli.py`);
 `client.session_transaction()` → `flask_compat.session_transaction(client)` (the session
 in the client's cookie, signed as the migrated app signs it).
 """
@@ -57,7 +57,7 @@ FLASK_APP_ATTRIBUTES = {
 NO_BODY_VERBS = {"get", "delete", "head", "options"}
 DROPPED = {"buffered", "as_tuple"}
 UNSUPPORTED_ARGUMENTS = {"environ_base", "environ_overrides", "base_url", "input_stream"}
-UNSUPPORTED_CALLS = {"session_transaction", "test_cli_runner"}  # session_transaction(args)
+UNSUPPORTED_CALLS = {"session_transaction"}  # session_transaction(args); cli.py: test_cli_runner
 
 
 @dataclass
