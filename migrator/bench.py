@@ -331,48 +331,59 @@ def run_bench(plan: BenchPlan, progress: BenchProgress | None = None) -> BenchRe
     validate_plan(plan)
     progress = progress or QuietProgress()
     wrk = bench_wrk.wrk_path()
-    plan.out_dir.mkdir(parents=True, exist_ok=True)
-    logs = plan.out_dir / "logs"
-    for old_log in logs.glob("*.log") if logs.is_dir() else ():
-        old_log.unlink()
-    results = BenchResults(env=describe_environment(plan, wrk))
-    progress.begin(plan.load_seconds())
-    try:
-        with (
-            services.stop_on_signals(),
-            tempfile.TemporaryDirectory(prefix="migrate-bench-") as scratch,
-            contextlib.ExitStack() as stack,
-        ):
-            database_url = plan.database_url or f"sqlite:///{Path(scratch) / 'bench.sqlite3'}"
-            results.env["database"] = describe_database(database_url, fresh=not plan.database_url)
-            env = {**os.environ, "DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1"}
-            upstream, upstream_url = services.start_upstream(
-                plan.upstream_delay_ms, logs / "upstream.log", env
-            )
-            stack.callback(upstream.stop)
-            env["UPSTREAM_URL"] = upstream_url
-            results.env["upstream"] = {
-                "delay_ms": plan.upstream_delay_ms,
-                "command": shlex.join(upstream.argv),
-            }
-            session = _Session(plan, wrk, env, logs, [upstream.pid], results, progress)
-            if plan.setup:
-                progress.phase("setup", 0)
-                services.run_setup(plan.setup, env, logs / "setup.log")
-            lives = []
-            for service in plan.services:
-                live = _start_service(session, service)
-                stack.callback(live.process.stop)
-                lives.append(live)
-            for endpoint in plan.endpoints:
-                _bench_endpoint(session, endpoint, lives)
-        results.env["complete"] = True
-    finally:
-        results.env["finished_at"] = _now()
-        results.env["host"]["loadavg_after"] = _loadavg()
-        write_results_json(results, plan.out_dir)
-        progress.end()
+    with services.stop_on_signals():
+        plan.out_dir.mkdir(parents=True, exist_ok=True)
+        logs = plan.out_dir / "logs"
+        for old_log in logs.glob("*.log") if logs.is_dir() else ():
+            old_log.unlink()
+        # Held: its probes (`wrk -v`, git) are processes too, and quick.
+        with services.hold_interrupts():
+            results = BenchResults(env=describe_environment(plan, wrk))
+        progress.begin(plan.load_seconds())
+        try:
+            with (
+                tempfile.TemporaryDirectory(prefix="migrate-bench-") as scratch,
+                contextlib.ExitStack() as stops,
+            ):
+                _run_plan(plan, progress, wrk, results, Path(scratch), stops)
+            results.env["complete"] = True
+        finally:
+            results.env["finished_at"] = _now()
+            results.env["host"]["loadavg_after"] = _loadavg()
+            write_results_json(results, plan.out_dir)
+            progress.end()
     return results
+
+
+def _run_plan(
+    plan: BenchPlan,
+    progress: BenchProgress,
+    wrk: str,
+    results: BenchResults,
+    scratch: Path,
+    stops: contextlib.ExitStack,
+) -> None:
+    """Start the upstream stub and the services, then drive every endpoint; every process
+    started is on `stops`."""
+    logs = plan.out_dir / "logs"
+    database_url = plan.database_url or f"sqlite:///{scratch / 'bench.sqlite3'}"
+    results.env["database"] = describe_database(database_url, fresh=not plan.database_url)
+    env = {**os.environ, "DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1"}
+    upstream, upstream_url = services.start_upstream(
+        plan.upstream_delay_ms, logs / "upstream.log", env, stops
+    )
+    env["UPSTREAM_URL"] = upstream_url
+    results.env["upstream"] = {
+        "delay_ms": plan.upstream_delay_ms,
+        "command": shlex.join(upstream.argv),
+    }
+    session = _Session(plan, wrk, env, logs, [upstream.pid], results, progress, stops)
+    if plan.setup:
+        progress.phase("setup", 0)
+        services.run_setup(plan.setup, env, logs / "setup.log")
+    lives = [_start_service(session, service) for service in plan.services]
+    for endpoint in plan.endpoints:
+        _bench_endpoint(session, endpoint, lives)
 
 
 @dataclass
@@ -386,6 +397,7 @@ class _Session:
     helpers: list[int]  # our own processes besides the services: the upstream stub
     results: BenchResults
     progress: BenchProgress
+    stops: contextlib.ExitStack  # where every process started pushes its stop
 
 
 @dataclass
@@ -417,13 +429,9 @@ def _start_service(session: _Session, service: ServiceSpec) -> _Live:
     session.results.env["services"][service.name] = record
     session.progress.phase(f"{service.name} · starting", 0)
     log = session.logs / f"{service.name}.log"
-    process = services.start_process(service.name, argv, session.env, log)
-    try:
-        services.wait_healthy(process, base + plan.health_path, plan.start_timeout_s)
-        pids = services.wait_for_workers(process.pid, expected_workers(argv))
-    except BaseException:
-        process.stop()
-        raise
+    process = services.start_process(service.name, argv, session.env, log, session.stops)
+    services.wait_healthy(process, base + plan.health_path, plan.start_timeout_s)
+    pids = services.wait_for_workers(process.pid, expected_workers(argv))
     endpoints = tuple(e.name for e in plan.endpoints_for(service))
     record.update(workers=len(pids), pid=process.pid, worker_pids=pids, endpoints=list(endpoints))
     planned = len(endpoints) * _endpoint_load_s(plan)
@@ -561,28 +569,26 @@ def _load(
     spread = services.LoadSpread(live.pids)
     account = services.CpuAccount(live.all_pids(), session.helpers)
     samples_at = [duration_s * f for f in (0.25, 0.5, 0.75)]
+    # Per run, so a parse error shows this run's output; a round before wrote the same file.
+    log = session.logs / f"wrk-{endpoint.name}-c{concurrency}-{live.name}.log"
+    log.unlink(missing_ok=True)
     spread.start()
     account.begin()
     started = time.monotonic()
-    with subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as load:
-        try:
-            last = started
-            while load.poll() is None:
-                time.sleep(0.2)
-                now = time.monotonic()
-                end = started + duration_s
-                session.progress.advance(min(now, end) - min(last, end))
-                last = now
-                if samples_at and now - started >= samples_at[0]:
-                    samples_at.pop(0)
-                    spread.sample(live.port)
-                if now - started > duration_s + plan.timeout_s + 30:
-                    raise UserError(f"wrk did not finish: {shlex.join(argv)}")
-            stdout, stderr = load.communicate()
-        finally:
-            if load.poll() is None:
-                load.kill()
-                load.wait()
+    with contextlib.ExitStack() as stops:
+        load = services.start_process("wrk", argv, session.env, log, stops)
+        last = started
+        while load.popen.poll() is None:
+            time.sleep(0.2)
+            now = time.monotonic()
+            end = started + duration_s
+            session.progress.advance(min(now, end) - min(last, end))
+            last = now
+            if samples_at and now - started >= samples_at[0]:
+                samples_at.pop(0)
+                spread.sample(live.port)
+            if now - started > duration_s + plan.timeout_s + 30:
+                raise UserError(f"wrk did not finish: {shlex.join(argv)}")
     spread.finish()
     cpu = account.end()
     session.progress.advance(max(0.0, started + duration_s - last))
@@ -593,9 +599,9 @@ def _load(
             f"{live.process.last_lines()}"
         )
     try:
-        return _Measured(bench_wrk.parse_wrk_output(stdout), spread, cpu)
+        return _Measured(bench_wrk.parse_wrk_output(log.read_text()), spread, cpu)
     except ValueError as error:
-        raise UserError(f"{error}: {shlex.join(argv)}\n{stderr.strip()}") from error
+        raise UserError(f"{error}: {shlex.join(argv)}\n{load.last_lines()}") from error
 
 
 def _run_result(

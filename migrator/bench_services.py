@@ -3,7 +3,8 @@ stopped by PID, plus what /proc says about their workers while they are under lo
 
 Every process starts in its own session (so its process group id is its PID, and a
 Ctrl-C at the terminal reaches only the bench, which then stops the groups itself), and is
-stopped with SIGTERM to the whole group, then SIGKILL after a grace period.
+stopped with SIGTERM to the whole group, then SIGKILL after a grace period. It is
+registered to be stopped as it starts, so an interrupt can never come between the two.
 """
 
 from __future__ import annotations
@@ -101,6 +102,7 @@ class RunningProcess:
     argv: list[str]
     popen: subprocess.Popen[bytes]
     log: Path
+    stopped: bool = field(default=False, init=False)
 
     @property
     def pid(self) -> int:
@@ -114,7 +116,10 @@ class RunningProcess:
         return "\n".join(lines[-count:])
 
     def stop(self, grace_s: float = 10.0) -> None:
-        """SIGTERM to the group, SIGKILL when it is still there after `grace_s`; then reap."""
+        """SIGTERM to the group, SIGKILL when it is still there after `grace_s`; then reap.
+        Stopping again does nothing."""
+        if self.stopped:
+            return
         if self.popen.poll() is None:
             _signal_group(self.pid, signal.SIGTERM)
             try:
@@ -124,6 +129,9 @@ class RunningProcess:
                 self.popen.wait(timeout=5)
         # Workers that outlived their master still carry the group id.
         _signal_group(self.pid, signal.SIGKILL)
+        # Only now: once the group is gone its id may be reused, and a stop cut short by an
+        # interrupt must be done again by the caller's ExitStack.
+        self.stopped = True
 
 
 def _signal_group(pgid: int, signum: int) -> None:
@@ -132,11 +140,17 @@ def _signal_group(pgid: int, signum: int) -> None:
 
 
 def start_process(
-    name: str, argv: list[str], env: Mapping[str, str], log: Path, cwd: Path | None = None
+    name: str,
+    argv: list[str],
+    env: Mapping[str, str],
+    log: Path,
+    stops: contextlib.ExitStack,
+    cwd: Path | None = None,
 ) -> RunningProcess:
-    """Start `argv` in a new session with stdout and stderr appended to `log`."""
+    """Start `argv` in a new session with stdout and stderr appended to `log`; its stop is
+    pushed onto `stops` before any interrupt can be raised."""
     log.parent.mkdir(parents=True, exist_ok=True)
-    with log.open("ab") as out:
+    with hold_interrupts(), log.open("ab") as out:
         try:
             popen = subprocess.Popen(
                 argv,
@@ -149,7 +163,9 @@ def start_process(
             )
         except OSError as error:
             raise ServiceError(f"{name}: cannot start {shlex.join(argv)}: {error}") from error
-    return RunningProcess(name, argv, popen, log)
+        process = RunningProcess(name, argv, popen, log)
+        stops.callback(process.stop)
+    return process
 
 
 def run_setup(command: str, env: Mapping[str, str], log: Path, timeout_s: float = 120) -> None:
@@ -158,13 +174,14 @@ def run_setup(command: str, env: Mapping[str, str], log: Path, timeout_s: float 
     if not argv:
         return
     argv[0] = program_path(argv[0])
-    process = start_process("setup", argv, env, log)
-    try:
-        code = process.popen.wait(timeout=timeout_s)
-    except subprocess.TimeoutExpired as error:
-        raise ServiceError(f"setup command timed out after {timeout_s:.0f}s: {command}") from error
-    finally:
-        process.stop(grace_s=2)
+    with contextlib.ExitStack() as stops:
+        process = start_process("setup", argv, env, log, stops)
+        try:
+            code = process.popen.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired as error:
+            process.stop(grace_s=2)
+            message = f"setup command timed out after {timeout_s:.0f}s: {command}"
+            raise ServiceError(message) from error
     if code != 0:
         raise ServiceError(f"setup command failed (exit {code}): {command}\n{process.last_lines()}")
 
@@ -224,11 +241,12 @@ def wait_settled(
 
 
 def start_upstream(
-    delay_ms: float, log: Path, env: Mapping[str, str]
+    delay_ms: float, log: Path, env: Mapping[str, str], stops: contextlib.ExitStack
 ) -> tuple[RunningProcess, str]:
-    """Start the fixed-delay upstream stub; returns it and its base URL."""
+    """Start the fixed-delay upstream stub (its stop pushed onto `stops`); returns it and
+    its base URL."""
     argv = [sys.executable, "-m", "migrator.bench_upstream", "--port", "0", "--delay-ms"]
-    process = start_process("upstream", [*argv, str(delay_ms)], env, log)
+    process = start_process("upstream", [*argv, str(delay_ms)], env, log, stops)
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
         for line in process.last_lines(5).splitlines():
@@ -427,19 +445,57 @@ class LoadSpread:
         return rows
 
 
+# --- interrupts: Ctrl-C, SIGTERM and SIGHUP stop the bench, never half-way through a start ---
+
+_INTERRUPTS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+@dataclass
+class _InterruptState:
+    holding: bool = False
+    pending: str | None = None  # the signal that came while holding
+    raised: bool = False  # the bench is stopping; later signals must not cut that short
+
+
+_interrupts = _InterruptState()
+
+
+def _on_signal(signum: int, frame: FrameType | None) -> None:
+    if _interrupts.raised:
+        return
+    name = signal.Signals(signum).name
+    if _interrupts.holding:
+        _interrupts.pending = _interrupts.pending or name
+        return
+    _interrupts.raised = True
+    raise KeyboardInterrupt(name)
+
+
 @contextlib.contextmanager
 def stop_on_signals() -> Iterator[None]:
-    """Turn SIGTERM and SIGHUP into KeyboardInterrupt for the block, so its `finally`
-    clauses stop every process it started, as they do on Ctrl-C."""
-
-    def interrupt(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt(signal.Signals(signum).name)
-
-    previous = {
-        signum: signal.signal(signum, interrupt) for signum in (signal.SIGTERM, signal.SIGHUP)
-    }
+    """Turn the first SIGINT, SIGTERM or SIGHUP into KeyboardInterrupt for the block, so its
+    `finally` clauses stop every process it started; later ones are ignored until the block
+    is left, so a second Ctrl-C cannot leave a process half-stopped."""
+    previous = {signum: signal.signal(signum, _on_signal) for signum in _INTERRUPTS}
     try:
         yield
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+        _interrupts.raised, _interrupts.pending = False, None
+
+
+@contextlib.contextmanager
+def hold_interrupts() -> Iterator[None]:
+    """Raise an interrupt that comes during the block only at its end. Raised when
+    `subprocess.Popen` has forked but not yet returned, it would leave a running process
+    whose PID nobody knows."""
+    _interrupts.holding = True
+    try:
+        yield
+    finally:
+        _interrupts.holding = False
+        name, _interrupts.pending = _interrupts.pending, None
+        if name is not None:
+            _interrupts.raised = True
+            raise KeyboardInterrupt(name)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import asdict
 from pathlib import Path
@@ -177,7 +178,9 @@ def test_the_round_least_disturbed_by_other_work_is_kept(tmp_path: Path) -> None
     plan = _plan(out_dir=tmp_path, rounds=3)
     assert plan.load_seconds() == (3 + 2 * 10 * 3) * 5
     results = BenchResults(env={})
-    session = bench._Session(plan, "wrk", {}, tmp_path, [], results, bench.QuietProgress())
+    with contextlib.ExitStack() as stops:
+        progress = bench.QuietProgress()
+        session = bench._Session(plan, "wrk", {}, tmp_path, [], results, progress, stops)
     bench._record(session, "new", "read", 64, [measured(10, 0.9), measured(30, 0.1)])
     assert [r.rps for r in results.runs] == [30]
     assert results.load_spread[0]["rounds"] == 2

@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -61,15 +65,19 @@ def _http_server(tmp_path: Path, port: int) -> list[str]:
 
 
 @pytest.fixture
-def http_server(tmp_path: Path) -> Iterator[tuple[services.RunningProcess, int]]:
+def stops() -> Iterator[contextlib.ExitStack]:
+    """Where the processes a test starts push their stops; unwound after the test."""
+    with contextlib.ExitStack() as stack:
+        yield stack
+
+
+@pytest.fixture
+def http_server(tmp_path: Path, stops: contextlib.ExitStack) -> tuple[services.RunningProcess, int]:
     port = services.free_port()
-    process = services.start_process(
-        "files", _http_server(tmp_path, port), os.environ, tmp_path / "logs" / "files.log"
-    )
-    try:
-        yield process, port
-    finally:
-        process.stop()
+    log = tmp_path / "logs" / "files.log"
+    return services.start_process(
+        "files", _http_server(tmp_path, port), os.environ, log, stops
+    ), port
 
 
 def test_a_service_starts_answers_and_stops_by_pid(
@@ -85,13 +93,12 @@ def test_a_service_starts_answers_and_stops_by_pid(
     assert not _alive(process.pid)
 
 
-def test_stop_ends_the_whole_process_group(tmp_path: Path) -> None:
+def test_stop_ends_the_whole_process_group(tmp_path: Path, stops: contextlib.ExitStack) -> None:
     """Children of a service (gunicorn's workers, say) go with it, even ones that ignore
     SIGTERM."""
     script = "trap '' TERM; sleep 60 & echo $! > child.pid; wait"
-    process = services.start_process(
-        "group", ["sh", "-c", script], os.environ, tmp_path / "g.log", cwd=tmp_path
-    )
+    argv = ["sh", "-c", script]
+    process = services.start_process("group", argv, os.environ, tmp_path / "g.log", stops, tmp_path)
     deadline = time.monotonic() + 10
     while not (tmp_path / "child.pid").exists() and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -104,26 +111,24 @@ def test_stop_ends_the_whole_process_group(tmp_path: Path) -> None:
     assert not _alive(child)
 
 
-def test_a_service_that_exits_shows_its_last_output(tmp_path: Path) -> None:
+def test_a_service_that_exits_shows_its_last_output(
+    tmp_path: Path, stops: contextlib.ExitStack
+) -> None:
     argv = [sys.executable, "-c", "import sys; print('boom: no such app'); sys.exit(3)"]
-    process = services.start_process("broken", argv, os.environ, tmp_path / "broken.log")
-    try:
-        with pytest.raises(services.ServiceError) as error:
-            services.wait_healthy(process, "http://127.0.0.1:9/health", timeout_s=15)
-    finally:
-        process.stop()
+    process = services.start_process("broken", argv, os.environ, tmp_path / "broken.log", stops)
+    with pytest.raises(services.ServiceError) as error:
+        services.wait_healthy(process, "http://127.0.0.1:9/health", timeout_s=15)
     assert "broken exited with code 3" in str(error.value)
     assert "boom: no such app" in str(error.value)
 
 
-def test_a_service_that_never_answers_times_out(tmp_path: Path) -> None:
+def test_a_service_that_never_answers_times_out(
+    tmp_path: Path, stops: contextlib.ExitStack
+) -> None:
     argv = [sys.executable, "-c", "print('sleeping', flush=True); import time; time.sleep(60)"]
-    process = services.start_process("silent", argv, os.environ, tmp_path / "silent.log")
-    try:
-        with pytest.raises(services.ServiceError, match=r"did not answer 200 within 1s"):
-            services.wait_healthy(process, "http://127.0.0.1:9/health", timeout_s=1)
-    finally:
-        process.stop()
+    process = services.start_process("silent", argv, os.environ, tmp_path / "silent.log", stops)
+    with pytest.raises(services.ServiceError, match=r"did not answer 200 within 1s"):
+        services.wait_healthy(process, "http://127.0.0.1:9/health", timeout_s=1)
 
 
 def test_setup_failure_shows_its_output(tmp_path: Path) -> None:
@@ -163,8 +168,8 @@ def test_load_spread_summary() -> None:
 
 
 def test_upstream_stub_answers_after_its_delay(tmp_path: Path) -> None:
-    stub, url = services.start_upstream(50, tmp_path / "upstream.log", os.environ)
-    try:
+    with contextlib.ExitStack() as stops:
+        stub, url = services.start_upstream(50, tmp_path / "upstream.log", os.environ, stops)
         started = time.monotonic()
         request = urllib.request.Request(url + "/deliveries", data=b"{}", method="POST")
         with urllib.request.urlopen(request, timeout=5) as response:
@@ -181,33 +186,82 @@ def test_upstream_stub_answers_after_its_delay(tmp_path: Path) -> None:
             client.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
             client.recv(1024)
             assert services.connections_per_worker([stub.pid], port) == {stub.pid: 1}
-    finally:
-        stub.stop()
     assert not _alive(stub.pid)
 
 
-def test_upstream_stub_answers_pipelined_requests_in_order(tmp_path: Path) -> None:
-    stub, url = services.start_upstream(20, tmp_path / "upstream.log", os.environ)
-    try:
-        port = int(url.rsplit(":", 1)[1])
-        with socket.create_connection(("127.0.0.1", port), timeout=5) as client:
-            client.sendall(
-                b"POST /deliveries HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}"
-                b"GET /health HTTP/1.1\r\n\r\n"
-                b"POST /notifications HTTP/1.1\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
-            )
-            received = b""
-            while chunk := client.recv(4096):
-                received += chunk
-    finally:
-        stub.stop()
+def test_upstream_stub_answers_pipelined_requests_in_order(
+    tmp_path: Path, stops: contextlib.ExitStack
+) -> None:
+    _, url = services.start_upstream(20, tmp_path / "upstream.log", os.environ, stops)
+    port = int(url.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as client:
+        client.sendall(
+            b"POST /deliveries HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}"
+            b"GET /health HTTP/1.1\r\n\r\n"
+            b"POST /notifications HTTP/1.1\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
+        )
+        received = b""
+        while chunk := client.recv(4096):
+            received += chunk
     assert re.findall(rb"HTTP/1.1 (\d+)", received) == [b"201", b"200", b"204"]
 
 
 def test_stop_on_signals_turns_sigterm_into_keyboard_interrupt() -> None:
     with pytest.raises(KeyboardInterrupt), services.stop_on_signals():
-        os.kill(os.getpid(), 15)
+        os.kill(os.getpid(), signal.SIGTERM)
         time.sleep(5)
+
+
+def test_an_interrupt_while_a_process_starts_still_stops_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The signal lands when Popen has forked but not returned (the race that left a wrk
+    running): it is raised once the process is on the stack, which then stops it."""
+    started: list[subprocess.Popen[bytes]] = []
+    real_popen = subprocess.Popen
+
+    def popen_then_signal(*args: Any, **kwargs: Any) -> subprocess.Popen[bytes]:
+        process = real_popen(*args, **kwargs)
+        started.append(process)
+        os.kill(os.getpid(), signal.SIGTERM)
+        return process
+
+    monkeypatch.setattr(subprocess, "Popen", popen_then_signal)
+    try:
+        with (
+            pytest.raises(KeyboardInterrupt),
+            services.stop_on_signals(),
+            contextlib.ExitStack() as stops,
+        ):
+            services.start_process(
+                "sleeper", ["sleep", "60"], os.environ, tmp_path / "s.log", stops
+            )
+            pytest.fail("the interrupt was lost")
+        [process] = started
+        assert process.returncode == -signal.SIGTERM
+    finally:
+        for process in started:
+            process.kill()
+            process.wait()
+
+
+def test_a_second_signal_does_not_cut_the_stop_short(tmp_path: Path) -> None:
+    """Ctrl-C twice: the second one, while a process takes its time to stop, must not leave
+    it half-stopped."""
+    script = "trap 'sleep 0.5; exit 0' TERM; sleep 60 & wait"
+    second = threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGINT))
+    with (
+        pytest.raises(KeyboardInterrupt),
+        services.stop_on_signals(),
+        contextlib.ExitStack() as stops,
+    ):
+        argv = ["sh", "-c", script]
+        process = services.start_process("slow", argv, os.environ, tmp_path / "s.log", stops)
+        stops.callback(second.start)  # runs first: the stop below is under way when it fires
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(5)
+    second.join()
+    assert process.stopped and not _alive(process.pid)
 
 
 def test_free_port_is_free() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import urllib.error
@@ -38,13 +39,13 @@ def seeded_url(scratch_databases: ScratchDatabases) -> Iterator[str]:
     yield url
 
 
-def _floor(app: str, url: str, tmp_path: Path) -> tuple[services.RunningProcess, int]:
+def _floor(
+    app: str, url: str, tmp_path: Path, stops: contextlib.ExitStack
+) -> tuple[services.RunningProcess, int]:
     port = services.free_port()
     argv = services.service_argv(f"uvicorn --no-access-log bench.floor_app:{app}", port, 1)
-    process = services.start_process(
-        app, argv, {**os.environ, "DATABASE_URL": url}, tmp_path / "f.log"
-    )
-    return process, port
+    env = {**os.environ, "DATABASE_URL": url}
+    return services.start_process(app, argv, env, tmp_path / "f.log", stops), port
 
 
 @pytest.mark.parametrize("app", ["orm_app", "asyncpg_app"])
@@ -56,8 +57,8 @@ def test_floor_answers_like_the_legacy_read(
     legacy = create_app(seeded_url)
     expected = legacy.test_client().get("/invoices/1", headers=ACME).get_json()
     legacy.extensions["db_engine"].dispose()
-    process, port = _floor(app, seeded_url, tmp_path)
-    try:
+    with contextlib.ExitStack() as stops:
+        process, port = _floor(app, seeded_url, tmp_path, stops)
         base = f"http://127.0.0.1:{port}"
         services.wait_healthy(process, base + "/health", timeout_s=30)
         assert _get(base + "/invoices/1", ACME) == (200, expected)
@@ -65,8 +66,6 @@ def test_floor_answers_like_the_legacy_read(
         assert _get(base + "/invoices/1", {"Authorization": "Bearer nobody"})[0] == 401
         assert _get(base + "/invoices/6", ACME)[0] == 404  # globex's
         assert _get(base + "/invoices/99999999999", ACME)[0] == 404
-    finally:
-        process.stop()
 
 
 def test_async_database_url() -> None:
