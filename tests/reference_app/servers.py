@@ -39,6 +39,7 @@ def _status_kib(pid: int, field: str) -> int:
 
 
 def free_port() -> int:
+    """A loopback port free a moment ago (bound, then let go): nothing listens on it."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]

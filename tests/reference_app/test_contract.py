@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,31 +13,13 @@ import yaml
 from fastapi import FastAPI
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
-from schemathesis.checks import (
-    content_type_conformance,
-    not_a_server_error,
-    response_schema_conformance,
-    status_code_conformance,
-)
 from schemathesis.python.asgi import shutdown_lifespans
 
-import legacy_app
 from reference_app.db import init_db, make_engine
 from reference_app.main import create_app
 from reference_app.settings import Settings
 from tests.conftest import ACME
-
-SPEC = Path(legacy_app.__file__).parent / "openapi.yaml"
-
-schema = schemathesis.openapi.from_path(SPEC)
-schema.config.generation.update(max_examples=25, deterministic=True)
-
-CHECKS = [
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_schema_conformance,
-]
+from tests.legacy_app.test_contract import CHECKS, SPEC, schema
 
 
 async def reseed(settings: Settings) -> None:

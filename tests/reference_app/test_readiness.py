@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import shutil
-import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -23,6 +22,7 @@ from reference_app.main import create_app
 from reference_app.settings import Settings
 from tests.conftest import ACME
 from tests.databases import ScratchDatabases
+from tests.reference_app.servers import free_port
 
 READY = (200, {"status": "ready"})
 UNAVAILABLE = (503, {"status": "unavailable"})
@@ -93,13 +93,6 @@ class TcpProxy:
                 await writer.drain()
         writer.transport.abort()
         self.links.discard(writer)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.mark.postgres

@@ -1,4 +1,4 @@
-"""What Flask did for free, which clients came to rely on and the migration keeps."""
+"""What Flask does for free, which clients come to rely on: the reference app keeps it."""
 
 from __future__ import annotations
 

@@ -10,26 +10,18 @@ timestamps of rows created by the request, and the request id.
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from flask import Flask
-from sqlalchemy import Engine
 
-import legacy_app
-import legacy_app.db
-import legacy_app.models
 from tests.conftest import ACME, GLOBEX
-from tests.databases import ScratchDatabases
+from tests.services.conftest import Service
 from tests.upstream import Upstream
 
-BASE_URL = "http://localhost"
 NO_BODY = object()
 COMPARED_HEADERS = ("location", "www-authenticate", "content-disposition", "content-type")
 
@@ -362,54 +354,21 @@ def answer(response: httpx.Response) -> dict[str, Any]:
     return {"status": response.status_code, "headers": headers, "body": body}
 
 
-def reseed_legacy(engine: Engine) -> None:
-    """The legacy demo data again. Emptied with DELETE rather than legacy's TRUNCATE, which
-    takes PostgreSQL a hundred milliseconds and more on every call."""
-    legacy_app.models.Base.metadata.create_all(engine)
-    with engine.begin() as conn:
-        for table in reversed(legacy_app.models.Base.metadata.sorted_tables):
-            conn.execute(table.delete())
-    legacy_app.db.init_db(engine, with_seed=True)
-
-
-@pytest.fixture(scope="session")
-def legacy_once(scratch_databases: ScratchDatabases) -> Iterator[Flask]:
-    flask_app = legacy_app.create_app(scratch_databases.new("samelegacy"))
-    flask_app.config["UPSTREAM_RETRIES"] = 0
-    yield flask_app
-    flask_app.extensions["db_engine"].dispose()
-
-
-@pytest.fixture
-def legacy(legacy_once: Flask, fresh_upstream: Upstream, tmp_path: Path) -> Iterator[httpx.Client]:
-    reseed_legacy(legacy_once.extensions["db_engine"])
-    legacy_once.config["UPSTREAM_URL"] = fresh_upstream.url
-    legacy_once.config["UPLOAD_FOLDER"] = str(tmp_path / "legacy-uploads")
-    with httpx.Client(transport=httpx.WSGITransport(app=legacy_once), base_url=BASE_URL) as client:
-        yield client
-
-
-@pytest.fixture
-async def reference(client: httpx.AsyncClient) -> httpx.AsyncClient:
-    client.base_url = httpx.URL(BASE_URL)
-    return client
-
-
 @pytest.mark.parametrize("calls", CASES.values(), ids=CASES.keys())
 async def test_same_answers(
     calls: list[Call],
-    legacy: httpx.Client,
-    reference: httpx.AsyncClient,
+    legacy_service: Service,
+    reference_service: Service,
     fresh_upstream: Upstream,
+    tmp_path: Path,
 ) -> None:
+    # Each app its own files, as each has its own database.
+    legacy_service.configure(upload_folder=str(tmp_path / "legacy-uploads"))
     for call in calls:
         fresh_upstream.behaviour.status = call.upstream_status or 201
-        # The legacy app is sync (WSGI): it runs in a worker thread, off the event loop.
-        legacy_answer = answer(
-            await asyncio.to_thread(legacy.request, call.method, call.path, **call.send_kwargs())
-        )
+        legacy = await legacy_service.client.request(call.method, call.path, **call.send_kwargs())
         fresh_upstream.behaviour.status = call.upstream_status or 201
-        reference_answer = answer(
-            await reference.request(call.method, call.path, **call.send_kwargs())
+        reference = await reference_service.client.request(
+            call.method, call.path, **call.send_kwargs()
         )
-        assert reference_answer == legacy_answer, f"{call.method} {call.path}"
+        assert answer(reference) == answer(legacy), f"{call.method} {call.path}"
