@@ -22,6 +22,30 @@ def _needs(tool: str) -> pytest.MarkDecorator:
 needs_wrk = _needs("wrk")
 needs_chromium = _needs("chromium")
 
+# The fields of each entry of results.json's `runs`: a format others read.
+RUN_FIELDS = {
+    "service",
+    "endpoint",
+    "concurrency",
+    "rps",
+    "p50_ms",
+    "p90_ms",
+    "p95_ms",
+    "p99_ms",
+    "max_ms",
+    "errors",
+    "non_2xx",
+}
+
+
+def alive(pid: int) -> bool:
+    """`pid` runs (a zombie, exited but not reaped, does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
 
 def make_results() -> BenchResults:
     """Results of a made-up run: two services, two endpoints, three concurrencies."""
@@ -90,10 +114,3 @@ def make_results() -> BenchResults:
 @pytest.fixture
 def results() -> BenchResults:
     return make_results()
-
-
-@pytest.fixture
-def chromium_profile(tmp_path: Path) -> Path:
-    profile = tmp_path / "chromium-profile"
-    profile.mkdir()
-    return profile

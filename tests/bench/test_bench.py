@@ -11,6 +11,7 @@ import pytest
 from migrator import bench
 from migrator.bench import BenchPlan, BenchResults, EndpointSpec, ServiceSpec
 from migrator.errors import UserError
+from tests.bench.conftest import RUN_FIELDS
 
 
 def test_service_spec() -> None:
@@ -138,19 +139,7 @@ def test_results_round_trip_through_json(results: BenchResults, tmp_path: Path) 
     path = bench.write_results_json(results, tmp_path)
     data = json.loads(path.read_text())
     assert set(data) == {"runs", "env", "load_spread"}
-    assert set(data["runs"][0]) == {
-        "service",
-        "endpoint",
-        "concurrency",
-        "rps",
-        "p50_ms",
-        "p90_ms",
-        "p95_ms",
-        "p99_ms",
-        "max_ms",
-        "errors",
-        "non_2xx",
-    }
+    assert set(data["runs"][0]) == RUN_FIELDS
     again = BenchResults.from_json(data)
     assert [asdict(r) for r in again.runs] == [asdict(r) for r in results.runs]
     assert again.find("legacy", "read", 64) == results.find("legacy", "read", 64)

@@ -15,31 +15,10 @@ import pytest
 
 from migrator import bench, bench_services
 from migrator.cli import main
-from tests.bench.conftest import needs_wrk
+from tests.bench.conftest import RUN_FIELDS, alive, needs_wrk
 from tests.databases import ScratchDatabases
 
 SETUP = f"{sys.executable} -m flask --app legacy_app.wsgi init-db --seed --reset"
-RUN_FIELDS = {
-    "service",
-    "endpoint",
-    "concurrency",
-    "rps",
-    "p50_ms",
-    "p90_ms",
-    "p95_ms",
-    "p99_ms",
-    "max_ms",
-    "errors",
-    "non_2xx",
-}
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
 
 
 @needs_wrk
@@ -105,7 +84,7 @@ def test_bench_one_endpoint_for_two_seconds(
 
     # Everything the bench started is gone: the service, its worker, the upstream stub.
     for pid in [service["pid"], *service["worker_pids"]]:
-        assert not _alive(pid)
+        assert not alive(pid)
     upstream_port = int((out / "logs" / "upstream.log").read_text().split()[-1])
     assert bench_services.http_status(f"http://127.0.0.1:{upstream_port}/health") is None
 
@@ -290,5 +269,5 @@ def test_a_service_that_never_gets_healthy_leaves_nothing_running(tmp_path: Path
     env = json.loads((plan.out_dir / "results.json").read_text())["env"]
     hung_pids = (plan.out_dir / "logs" / "hung.log").read_text().split()[1:3]
     for pid in [env["services"]["files"]["pid"], *map(int, hung_pids)]:
-        assert not _alive(pid)
+        assert not alive(pid)
     assert set(bench_services.children_of(os.getpid())) <= children_before

@@ -18,14 +18,7 @@ import pytest
 
 from migrator import bench_services as services
 from migrator.errors import UserError
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
+from tests.bench.conftest import alive
 
 
 def test_argv_fills_placeholders() -> None:
@@ -90,7 +83,7 @@ def test_a_service_starts_answers_and_stops_by_pid(
     assert services.wait_settled(f"http://127.0.0.1:{port}/health", [process.pid], 5) < 5
     process.stop()
     assert process.popen.returncode is not None
-    assert not _alive(process.pid)
+    assert not alive(process.pid)
 
 
 def test_stop_ends_the_whole_process_group(tmp_path: Path, stops: contextlib.ExitStack) -> None:
@@ -106,9 +99,9 @@ def test_stop_ends_the_whole_process_group(tmp_path: Path, stops: contextlib.Exi
     assert services.children_of(process.pid) == [child]
     process.stop(grace_s=0.5)
     deadline = time.monotonic() + 5
-    while _alive(child) and time.monotonic() < deadline:
+    while alive(child) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not _alive(child)
+    assert not alive(child)
 
 
 def test_a_service_that_exits_shows_its_last_output(
@@ -186,7 +179,7 @@ def test_upstream_stub_answers_after_its_delay(tmp_path: Path) -> None:
             client.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
             client.recv(1024)
             assert services.connections_per_worker([stub.pid], port) == {stub.pid: 1}
-    assert not _alive(stub.pid)
+    assert not alive(stub.pid)
 
 
 def test_upstream_stub_answers_pipelined_requests_in_order(
@@ -261,7 +254,7 @@ def test_a_second_signal_does_not_cut_the_stop_short(tmp_path: Path) -> None:
         os.kill(os.getpid(), signal.SIGTERM)
         time.sleep(5)
     second.join()
-    assert process.stopped and not _alive(process.pid)
+    assert process.stopped and not alive(process.pid)
 
 
 def test_free_port_is_free() -> None:
