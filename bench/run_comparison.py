@@ -139,15 +139,15 @@ def select_services(
     return tuple(rows)
 
 
-def screenshot(page: Path, png: Path, width: int = 1250, height: int = 700) -> None:
-    """A PNG of the top of `page`, taken by headless Chromium."""
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
+def chromium(*args: str, timeout_s: float = 90) -> str:
+    """Run headless Chromium on a fresh profile with `args`; returns what it printed."""
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None:
         raise UserError("chromium is not installed: apt-get install chromium")
     with tempfile.TemporaryDirectory() as profile:
-        subprocess.run(
+        done = subprocess.run(
             [
-                chromium,
+                found,
                 "--headless",
                 "--no-sandbox",
                 "--disable-gpu",
@@ -157,14 +157,25 @@ def screenshot(page: Path, png: Path, width: int = 1250, height: int = 700) -> N
                 "--no-first-run",
                 "--hide-scrollbars",
                 f"--user-data-dir={profile}",
-                f"--window-size={width},{height}",
-                f"--screenshot={png.resolve()}",
-                page.resolve().as_uri(),
+                *args,
             ],
             capture_output=True,
-            timeout=60,
+            text=True,
+            errors="replace",
+            timeout=timeout_s,
             check=True,
         )
+    return done.stdout
+
+
+def screenshot(page: Path, png: Path, width: int = 1250, height: int = 700) -> None:
+    """A PNG of the top of `page`, taken by headless Chromium."""
+    chromium(
+        f"--window-size={width},{height}",
+        f"--screenshot={png.resolve()}",
+        page.resolve().as_uri(),
+        timeout_s=60,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -223,14 +234,7 @@ def _run(args: argparse.Namespace) -> int:
         database_url=database_url,
         comparisons=tuple(p for p in COMPARISONS if set(p) <= names_run),
     )
-    progress: bench.BenchProgress
-    if args.quiet:
-        progress = bench.QuietProgress()
-    else:
-        from migrator.bench_progress import RichProgress
-
-        progress = RichProgress()
-    results = bench.run_bench(plan, progress)
+    results = bench.run_bench(plan, bench.terminal_progress(args.quiet))
     results.goals = bench_report.evaluate_goals(
         results, [g for g in GOALS if {g.new, g.old} <= names_run]
     )

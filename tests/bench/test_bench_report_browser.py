@@ -3,46 +3,20 @@
 from __future__ import annotations
 
 import re
-import shutil
 import struct
-import subprocess
 import zlib
 from pathlib import Path
 
+from bench import run_comparison
 from migrator import bench_report
 from migrator.bench import BenchResults
 from tests.bench.conftest import needs_chromium
 
 
-def _chromium(profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    chromium = shutil.which("chromium")
-    assert chromium is not None
-    return subprocess.run(
-        [
-            chromium,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            f"--user-data-dir={profile}",
-            *args,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=90,
-        check=True,
-    )
-
-
 @needs_chromium
-def test_chromium_draws_every_chart(
-    results: BenchResults, tmp_path: Path, chromium_profile: Path
-) -> None:
+def test_chromium_draws_every_chart(results: BenchResults, tmp_path: Path) -> None:
     _, page = bench_report.write_reports(results, tmp_path)
-    dom = _chromium(chromium_profile, "--dump-dom", page.as_uri()).stdout
+    dom = run_comparison.chromium("--dump-dom", page.as_uri())
     assert re.search(r'<body data-charts="6"', dom)
     charts = re.findall(r'<svg class="chart"[^>]*>', dom)
     assert len(charts) == 6
@@ -72,13 +46,11 @@ def _idat(png: bytes) -> bytes:
 
 
 @needs_chromium
-def test_screenshot_of_the_charts_is_not_blank(
-    results: BenchResults, tmp_path: Path, chromium_profile: Path
-) -> None:
+def test_screenshot_of_the_charts_is_not_blank(results: BenchResults, tmp_path: Path) -> None:
     figure = tmp_path / "figure.html"
     figure.write_text(bench_report.render_figure_html(results, ["read"]))
     png = tmp_path / "figure.png"
-    _chromium(chromium_profile, "--window-size=1250,420", f"--screenshot={png}", figure.as_uri())
+    run_comparison.screenshot(figure, png, width=1250, height=420)
     raw = png.read_bytes()
     assert _png_size(raw) == (1250, 420)
     # A blank page compresses to almost nothing; lines, labels and points do not.
