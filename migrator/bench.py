@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, fields
 from importlib import metadata
@@ -320,6 +321,15 @@ class QuietProgress:
 
     def end(self) -> None:
         pass
+
+
+def terminal_progress(quiet: bool) -> BenchProgress:
+    """Progress bars on stderr, or with `quiet` only the notes."""
+    if quiet:
+        return QuietProgress()
+    from migrator.bench_progress import RichProgress  # rich loads only to draw bars
+
+    return RichProgress()
 
 
 # --- running ---
@@ -631,21 +641,11 @@ def _headers(plan: BenchPlan, endpoint: EndpointSpec) -> dict[str, str]:
 
 def _smoke(base: str, endpoint: EndpointSpec, headers: dict[str, str]) -> int | None:
     """The status of one request of the endpoint's shape, before the load."""
-    import urllib.error
-    import urllib.request
-
     data = endpoint.body.encode() if endpoint.body is not None else None
     request = urllib.request.Request(
         base + endpoint.path, data=data, headers=headers, method=endpoint.method
     )
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            status: int = response.status
-            return status
-    except urllib.error.HTTPError as error:
-        return error.code
-    except OSError:
-        return None
+    return services.http_status(request, timeout_s=10)
 
 
 def expected_workers(argv: Sequence[str]) -> int | None:

@@ -186,10 +186,10 @@ def run_setup(command: str, env: Mapping[str, str], log: Path, timeout_s: float 
         raise ServiceError(f"setup command failed (exit {code}): {command}\n{process.last_lines()}")
 
 
-def http_status(url: str, timeout_s: float = 2.0) -> int | None:
-    """The status of a GET, or None when nothing answered."""
+def http_status(request: str | urllib.request.Request, timeout_s: float = 2.0) -> int | None:
+    """The status of a request (a URL: a GET), or None when nothing answered."""
     try:
-        with urllib.request.urlopen(url, timeout=timeout_s) as response:
+        with urllib.request.urlopen(request, timeout=timeout_s) as response:
             status: int = response.status
             return status
     except urllib.error.HTTPError as error:

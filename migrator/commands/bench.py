@@ -121,14 +121,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
 
     plan = plan_from_args(args)
-    progress: bench.BenchProgress
-    if args.quiet:
-        progress = bench.QuietProgress()
-    else:
-        from migrator.bench_progress import RichProgress
-
-        progress = RichProgress()
-    results = bench.run_bench(plan, progress)
+    results = bench.run_bench(plan, bench.terminal_progress(args.quiet))
     paths = [plan.out_dir / "results.json", *bench_report.write_reports(results, plan.out_dir)]
     print(bench_report.render_markdown(results))
     for path in paths:
