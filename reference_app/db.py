@@ -31,15 +31,26 @@ def make_engine(settings: Settings) -> AsyncEngine:
     is picked up again without a restart.
     """
     url = settings.sqlalchemy_url
+    pool = {"pool_size": settings.db_pool_size, "max_overflow": settings.db_max_overflow}
     if url.startswith("sqlite"):
-        return create_async_engine(url, pool_pre_ping=True)
+        return create_async_engine(url, pool_pre_ping=True, **pool)
     return create_async_engine(
         url,
-        pool_size=settings.db_pool_size,
-        max_overflow=settings.db_max_overflow,
         pool_pre_ping=True,
         connect_args={"timeout": settings.db_connect_timeout},
+        **pool,
     )
+
+
+def connection_turns(settings: Settings) -> asyncio.Semaphore:
+    """Requests take the pool's connections in arrival order by waiting here first.
+
+    SQLAlchemy's async pool hands a connection that comes back to whichever request asks
+    next, even while others are already waiting for one (its queue takes an available item
+    without awaiting), so under load a few requests lose their turn again and again. A
+    fair semaphore as wide as the pool keeps the order (docs/performance.md).
+    """
+    return asyncio.Semaphore(settings.db_pool_size + settings.db_max_overflow)
 
 
 async def ensure_sqlite_folder(url: str) -> None:

@@ -7,6 +7,7 @@ with `app.dependency_overrides`.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Annotated
 
@@ -43,9 +44,13 @@ EngineDep = Annotated[AsyncEngine, Depends(get_engine)]
 SessionmakerDep = Annotated[async_sessionmaker[AsyncSession], Depends(get_sessionmaker)]
 
 
-async def get_session(sessionmaker: SessionmakerDep) -> AsyncIterator[AsyncSession]:
-    """One session per request, closed (and rolled back unless committed) afterwards."""
-    async with sessionmaker() as session:
+async def get_session(
+    request: Request, sessionmaker: SessionmakerDep
+) -> AsyncIterator[AsyncSession]:
+    """One session per request, closed (and rolled back unless committed) afterwards; taken
+    in arrival order (`db.connection_turns`)."""
+    turns: asyncio.Semaphore = request.app.state.connection_turns
+    async with turns, sessionmaker() as session:
         yield session
 
 

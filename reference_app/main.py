@@ -15,7 +15,13 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.engine import make_url
 
 from reference_app import http_compat
-from reference_app.db import ensure_sqlite_folder, make_engine, make_sessionmaker, ping
+from reference_app.db import (
+    connection_turns,
+    ensure_sqlite_folder,
+    make_engine,
+    make_sessionmaker,
+    ping,
+)
 from reference_app.errors import install_error_handlers
 from reference_app.observability import Metrics, RequestObservability, configure_logging, get_logger
 from reference_app.routers import clients, health, invoices, me
@@ -42,6 +48,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     http_client = make_client(await run_in_threadpool(tls_context))
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.connection_turns = connection_turns(settings)
     app.state.http_client = http_client
     # Warm the pool with one connection; a database that is not up yet is not fatal:
     # /ready answers 503 until it is.
