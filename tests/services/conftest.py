@@ -29,13 +29,12 @@ BASE_URL = "http://testserver"
 
 @dataclass(frozen=True)
 class Service:
-    """One app under test: its name, a client to it, and how a test changes its settings.
+    """One app under test: a client to it, and how a test changes the app's settings.
 
     `configure` takes the reference app's setting names (`upstream_retries=2`); the change
     lasts until the end of the test.
     """
 
-    name: str
     client: httpx.AsyncClient
     configure: Callable[..., None]
 
@@ -79,7 +78,7 @@ async def legacy_service(fresh_legacy_app: Flask) -> AsyncIterator[Service]:
             app.config[key] = value
 
     async with httpx.AsyncClient(transport=WsgiInThread(app), base_url=BASE_URL) as client:
-        yield Service("legacy", client, configure)
+        yield Service(client, configure)
     app.config.update(replaced)
 
 
@@ -93,7 +92,7 @@ async def reference_service(fresh_reference_app: FastAPI) -> AsyncIterator[Servi
 
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as client:
-        yield Service("reference", client, configure)
+        yield Service(client, configure)
 
 
 @pytest.fixture(params=["legacy", "reference"])
