@@ -14,6 +14,7 @@ from reference_app.attachments import path_inside, secure_filename
 from reference_app.deps import get_settings
 from reference_app.settings import Settings
 from tests.conftest import ACME
+from tests.reference_app.asgi import http_scope
 
 
 async def test_export_is_sent_page_by_page(
@@ -31,20 +32,7 @@ async def test_export_is_sent_page_by_page(
 
 async def body_messages(app: FastAPI, path: str, headers: dict[str, str]) -> list[bytes]:
     """The body as the app sends it, message by message (httpx's ASGITransport joins them)."""
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "root_path": "",
-        "query_string": b"",
-        "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
-        "client": ("127.0.0.1", 50000),
-        "server": ("testserver", 80),
-    }
+    scope = http_scope("GET", path, headers)
     chunks: list[bytes] = []
     requested = False
     finished = anyio.Event()

@@ -14,6 +14,7 @@ from starlette.types import Message
 from reference_app.deps import CurrentUser, get_session, get_tenant
 from reference_app.models import Tenant
 from tests.conftest import ACME
+from tests.reference_app.asgi import http_scope
 
 INTERNAL_ERROR = (
     "The server encountered an internal error and was unable to complete your request."
@@ -21,11 +22,12 @@ INTERNAL_ERROR = (
 )
 
 
-def request_lines(caplog: pytest.LogCaptureFixture) -> list[dict[str, Any]]:
+def log_lines(caplog: pytest.LogCaptureFixture, event: str | None = None) -> list[dict[str, Any]]:
+    """The app's JSON log lines, those of one `event` when given."""
     lines = [
         json.loads(r.getMessage()) for r in caplog.records if r.name.startswith("reference_app")
     ]
-    return [line for line in lines if line["event"] == "request"]
+    return [line for line in lines if event is None or line["event"] == event]
 
 
 async def test_one_json_line_per_request_with_its_fields(
@@ -34,7 +36,7 @@ async def test_one_json_line_per_request_with_its_fields(
     caplog.clear()
     response = await client.get("/invoices/1", headers={**ACME, "X-Request-ID": "trace-42"})
     assert response.status_code == 200
-    [line] = request_lines(caplog)
+    [line] = log_lines(caplog, "request")
     assert line["method"] == "GET"
     assert line["path"] == "/invoices/1"
     assert line["status"] == 200
@@ -66,7 +68,7 @@ async def test_log_line_for_every_outcome(
 ) -> None:
     caplog.clear()
     response = await client.request(method, path, headers=headers)
-    [line] = request_lines(caplog)
+    [line] = log_lines(caplog, "request")
     assert (line["method"], line["path"], line["status"], line["tenant"]) == (
         method,
         path,
@@ -81,10 +83,7 @@ async def test_request_id_is_bound_to_every_log_line_of_the_request(
 ) -> None:
     caplog.clear()
     await client.post("/invoices/3/send", headers={**ACME, "X-Request-ID": "send-7"})
-    lines = [
-        json.loads(r.getMessage()) for r in caplog.records if r.name.startswith("reference_app")
-    ]
-    sent = [line for line in lines if line["event"] == "invoice sent"]
+    sent = log_lines(caplog, "invoice sent")
     assert sent and sent[0]["request_id"] == "send-7"
     assert sent[0]["invoice"] == "INV-00003" and sent[0]["user"] == "alice@acme.test"
 
@@ -152,38 +151,19 @@ async def test_unhandled_error_is_legacy_500_with_request_id(
     assert response.status_code == 500
     assert response.json() == {"error": INTERNAL_ERROR}
     assert response.headers["X-Request-ID"] == "boom-1"
-    lines = [
-        json.loads(r.getMessage()) for r in caplog.records if r.name.startswith("reference_app")
-    ]
-    [error] = [line for line in lines if line["event"] == "unhandled error"]
+    [error] = log_lines(caplog, "unhandled error")
     assert error["request_id"] == "boom-1"
     assert "database exploded" in json.dumps(error["exception"])
-    assert request_lines(caplog)[-1]["status"] == 500
+    assert log_lines(caplog, "request")[-1]["status"] == 500
     assert "locals" not in json.dumps(error["exception"])  # tokens and bodies stay out of logs
 
 
 async def test_a_client_gone_before_its_body_is_a_499_line_not_an_error(
     app: FastAPI, caplog: pytest.LogCaptureFixture
 ) -> None:
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": "/clients",
-        "raw_path": b"/clients",
-        "query_string": b"",
-        "root_path": "",
-        "headers": [
-            (b"host", b"testserver"),
-            (b"authorization", b"Bearer acme-token"),
-            (b"content-type", b"application/json"),
-            (b"content-length", b"100"),
-        ],
-        "client": ("127.0.0.1", 50000),
-        "server": ("testserver", 80),
-    }
+    # A body of 100 bytes announced; the client goes before sending any of it.
+    headers = {"Host": "testserver", **ACME, "Content-Type": "application/json"}
+    scope = http_scope("POST", "/clients", {**headers, "Content-Length": "100"})
     sent: list[Message] = []
 
     async def receive() -> Message:
@@ -194,9 +174,7 @@ async def test_a_client_gone_before_its_body_is_a_499_line_not_an_error(
 
     caplog.clear()
     await app(scope, receive, send)
-    lines = [
-        json.loads(r.getMessage()) for r in caplog.records if r.name.startswith("reference_app")
-    ]
+    lines = log_lines(caplog)
     assert [line["event"] for line in lines] == ["request"]
     assert lines[0]["status"] == 499
     assert not any(m.get("status") == 500 for m in sent)
