@@ -38,6 +38,7 @@ from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor
 
 from migrator.errors import UserError
+from migrator.transforms.nodes import returns_responses
 from migrator.transforms.post_pass import (
     add_after_install,
     add_generated,
@@ -342,42 +343,6 @@ def _wire_routes(
     return matched
 
 
-class _Returns(cst.CSTVisitor):
-    """The values a function returns (not those of the functions nested in it)."""
-
-    def __init__(self) -> None:
-        self.values: list[cst.BaseExpression | None] = []
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
-
-    def visit_Return(self, node: cst.Return) -> None:
-        self.values.append(node.value)
-
-
-def _returns_responses(function: cst.FunctionDef) -> bool:
-    """Whether every `return` of the converted view builds a response (`JSONResponse(...)`,
-    `make_response(...)`...): FastAPI then sends it untouched and a model only documents."""
-    returns = _Returns()
-    function.body.visit(returns)
-    if not returns.values:
-        return False
-    for value in returns.values:
-        if not isinstance(value, cst.Call):
-            return False
-        func = value.func
-        name = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
-        if not (name.endswith("Response") or name == "make_response"):
-            return False
-    return True
-
-
 class _ResponseModels(cst.CSTTransformer):
     """`response_model=api_models.X` on the route decorators of views returning responses."""
 
@@ -398,7 +363,7 @@ class _ResponseModels(cst.CSTTransformer):
         annotation = returns.annotation if returns is not None else None
         returns_response = (
             isinstance(annotation, cst.Name) and annotation.value in RESPONSE_ANNOTATIONS
-        ) or _returns_responses(updated_node)
+        ) or returns_responses(updated_node)
         decorators = []
         for decorator in updated_node.decorators:
             decorators.append(self._wire(decorator, pairs, returns_response))

@@ -86,6 +86,9 @@ URL_PROCESSORS = {
 CONVERTED_EXTENSIONS = frozenset({"flask_cors", "flask_login", "flask_restful", "flask_restx"})
 
 ObjectKind = Literal["app", "blueprint"]
+SCHEMA_BASES = frozenset({"marshmallow.Schema", "marshmallow.schema.Schema"})
+# marshmallow fields a dump writes but a load never reads (and the Pydantic model lacks)
+COMPUTED_FIELDS = frozenset({"Method", "Function"})
 
 
 def extension_package(dotted: str) -> str | None:
@@ -122,6 +125,26 @@ class FlaskObject:
     url_prefix: str | None = None  # literal url_prefix= of Blueprint(...)
     prefix_is_literal: bool = True
     constructed: bool = True  # False for a parameter that receives an app or blueprint
+
+
+@dataclass(frozen=True)
+class SchemaClass:
+    """A module-level marshmallow schema and the Pydantic model written beside it."""
+
+    model: str  # "module:<Name>Model"
+    line: int
+    # fields its dump writes differently from the (input) model: dump_only, load_only, computed
+    output_only: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SchemaInstance:
+    """`user_schema = UserSchema(many=True)` at module level."""
+
+    schema: str  # the class's symbol
+    line: int
+    many: bool = False
+    options: tuple[str, ...] = ()  # other constructor keywords (only=, exclude=, partial=...)
 
 
 @dataclass
@@ -176,6 +199,8 @@ class ProjectFacts:
     class_views: dict[str, ClassViewKind] = field(default_factory=dict)  # class symbol → kind
     # `limiter = Limiter(...)`: symbol → the extension package its class comes from
     extension_objects: dict[str, str] = field(default_factory=dict)
+    schemas: dict[str, SchemaClass] = field(default_factory=dict)  # marshmallow schema classes
+    schema_instances: dict[str, SchemaInstance] = field(default_factory=dict)
     _modules: frozenset[str] | None = None
 
     @property
@@ -390,6 +415,8 @@ class _RawCall:
     kwarg_present: set[str]
     literal_lists: dict[str, list[str]] = field(default_factory=dict)
     as_views: dict[str, str] = field(default_factory=dict)  # argument → class of C.as_view()
+    literal_flags: dict[str, bool] = field(default_factory=dict)  # keyword=True/False
+    line: int = 0
 
 
 @dataclass
@@ -411,6 +438,8 @@ class _ModuleScan:
     imports_flask: bool = False
     bindings: dict[str, dict[str, str]] = field(default_factory=dict)  # scope → name → target
     classes: dict[str, ClassInfo] = field(default_factory=dict)  # class symbol → bases, methods
+    class_lines: dict[str, int] = field(default_factory=dict)
+    output_only: dict[str, list[str]] = field(default_factory=dict)  # class → marshmallow fields
 
 
 class _Scanner(ast.NodeVisitor):
@@ -555,6 +584,9 @@ class _Scanner(ast.NodeVisitor):
             self.visit(item)
         symbol = self._symbol(node.name)
         self.scan.classes[symbol] = class_info(node, self.resolve)
+        if len(self.scopes) == 1:
+            self.scan.class_lines[symbol] = node.lineno
+            self.scan.output_only[symbol] = _output_only_fields(node)
         self._bind(node.name, symbol)
         scope = _Scope(symbol.partition(":")[2])
         self.scopes.append(scope)
@@ -674,6 +706,12 @@ class _Scanner(ast.NodeVisitor):
                 if kw.arg and isinstance(kw.value, ast.List | ast.Tuple | ast.Set)
             },
             as_views=as_view_args(node, self.resolve),
+            literal_flags={
+                kw.arg: kw.value.value
+                for kw in node.keywords
+                if kw.arg and isinstance(kw.value, ast.Constant) and type(kw.value.value) is bool
+            },
+            line=node.lineno,
         )
 
     def _function_symbol_qualname(self) -> str:
@@ -681,6 +719,27 @@ class _Scanner(ast.NodeVisitor):
             if scope.is_function:
                 return scope.qualname
         return ""
+
+
+def _output_only_fields(node: ast.ClassDef) -> list[str]:
+    """marshmallow fields of a class body whose dump differs from the input model:
+    `dump_only=True`, `load_only=True`, `fields.Method`/`fields.Function`."""
+    found = []
+    for statement in node.body:
+        if not (isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call)):
+            continue
+        call = statement.value
+        kind = call.func.attr if isinstance(call.func, ast.Attribute) else ""
+        flags = {
+            kw.arg
+            for kw in call.keywords
+            if kw.arg in ("dump_only", "load_only")
+            and isinstance(kw.value, ast.Constant)
+            and kw.value.value is True
+        }
+        if kind in COMPUTED_FIELDS or flags:
+            found += [t.id for t in statement.targets if isinstance(t, ast.Name)]
+    return found
 
 
 def _literal_str(node: ast.expr) -> str | None:
@@ -739,6 +798,8 @@ def gather(src: Path, files: Iterable[SourceFile] | None = None) -> ProjectFacts
         facts.class_views.clear()
         facts.views.clear()
         facts.extension_objects.clear()
+        facts.schemas.clear()
+        facts.schema_instances.clear()
         _resolve(facts, scans)
     if not facts.uses_endpoints:  # `url_for('bp.view')` in templates only
         facts.uses_endpoints = templates_call_url_for(facts.src, SKIPPED_DIRS)
@@ -775,6 +836,7 @@ def _resolve(facts: ProjectFacts, scans: list[_ModuleScan]) -> None:
         facts.uses_endpoints |= scan.uses_endpoints
     _find_objects(facts, scans)
     _find_extension_objects(facts, scans)
+    _find_schemas(facts, scans)
     _find_registrations(facts, scans)
     _find_external_views(facts, scans)
     find_class_views(facts, scans, lambda value, module: _local_symbol(facts, value, module))
@@ -833,6 +895,45 @@ def _find_extension_objects(facts: ProjectFacts, scans: list[_ModuleScan]) -> No
             package = extension_package(facts.canonical(call.func)) if call.func else None
             if package is not None:
                 facts.extension_objects[symbol] = package
+
+
+def _find_schemas(facts: ProjectFacts, scans: list[_ModuleScan]) -> None:
+    """Module-level marshmallow schema classes (also subclasses of the project's schemas) and
+    the module-level instances of them (`user_schema = UserSchema()`)."""
+    bases: dict[str, list[str]] = {}
+    lines: dict[str, int] = {}
+    output_only: dict[str, list[str]] = {}
+    for scan in scans:
+        module = scan.file.module
+        for symbol, line in scan.class_lines.items():
+            bases[symbol] = [_local_symbol(facts, b, module) for b in scan.classes[symbol].bases]
+            lines[symbol] = line
+            output_only[symbol] = scan.output_only.get(symbol, [])
+    schemas: dict[str, list[str]] = {}
+    changed = True
+    while changed:  # subclasses of schemas are schemas, with their bases' fields
+        changed = False
+        for symbol, found in bases.items():
+            if symbol in schemas:
+                continue
+            parents = [b for b in found if b in schemas or facts.canonical(b) in SCHEMA_BASES]
+            if parents:
+                inherited = [name for b in parents for name in schemas.get(b, [])]
+                schemas[symbol] = [*inherited, *output_only[symbol]]
+                changed = True
+    for symbol, fields_ in schemas.items():
+        module, _, name = symbol.partition(":")
+        facts.schemas[symbol] = SchemaClass(f"{module}:{name}Model", lines[symbol], tuple(fields_))
+    for scan in scans:
+        for symbol, call in scan.assignments:
+            target = _local_symbol(facts, call.func, scan.file.module) if call.func else ""
+            if target in facts.schemas and not call.scope and not call.args:
+                options = {k for k in call.kwarg_present if not k.startswith("__literal__")}
+                if "many" in call.literal_flags:
+                    options.discard("many")
+                facts.schema_instances[symbol] = SchemaInstance(
+                    target, call.line, call.literal_flags.get("many", False), tuple(sorted(options))
+                )
 
 
 def _find_objects(facts: ProjectFacts, scans: list[_ModuleScan]) -> None:

@@ -71,7 +71,7 @@ from fastapi import Depends, FastAPI, HTTPException
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from fastapi.responses import JSONResponse as FastAPIJSONResponse
-from pydantic import BeforeValidator, GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic import BeforeValidator, GetCoreSchemaHandler, GetJsonSchemaHandler, PlainValidator
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 from starlette.concurrency import run_in_threadpool
@@ -140,6 +140,7 @@ __all__ = [
     "request",
     "restful_abort",
     "run_cli",
+    "schema_body",
     "secure_filename",
     "send_file",
     "send_from_directory",
@@ -764,6 +765,20 @@ def json_body(*, silent: bool = False, force: bool = False) -> BeforeValidator:
     if force:
         return BeforeValidator(_json_forced)
     return BeforeValidator(_json_silent if silent else _json_only)
+
+
+def schema_body(schema: Any, model: Any, *, force: bool = False) -> PlainValidator:
+    """A JSON body loaded by a marshmallow schema, as the view did with
+    `schema.load(request.get_json())`: the view gets what the schema loads, its
+    `ValidationError` reaches the app's error handlers as before, and the body is documented
+    by the schema's Pydantic model (a list of them for a `many=True` schema)."""
+    check = _json_forced if force else _json_only
+
+    def load(value: Any) -> Any:
+        return schema.load(check(value))
+
+    documented = list[model] if getattr(schema, "many", False) else model
+    return PlainValidator(load, json_schema_input_type=documented)
 
 
 async def raw_body(request: StarletteRequest) -> bytes:

@@ -17,6 +17,7 @@ from migrator.transforms.imports import ImportsConcern
 from migrator.transforms.request import RequestConcern
 from migrator.transforms.responses import ResponseConcern
 from migrator.transforms.routes import RouteConcern
+from migrator.transforms.schema_routes import SchemaRouteConcern
 from migrator.transforms.schemas_marshmallow import MarshmallowConcern
 from migrator.transforms.sessions import SessionConcern
 from migrator.transforms.templates import TemplateConcern
@@ -36,6 +37,7 @@ CONCERNS: tuple[type[Concern], ...] = (
     ClassViewConcern,
     ExtensionConcern,
     MarshmallowConcern,
+    SchemaRouteConcern,
     ImportsConcern,
 )
 

@@ -175,6 +175,7 @@ class FunctionInfo:
     statement_index: int = -1
     top_statements: dict[int, int] = field(default_factory=dict)
     keep_returns: bool = False  # a flask-restful method: flask_compat turns returns into JSON
+    schema_loads: set[int] = field(default_factory=set)  # `schema.load(...)` calls lifted
 
     @property
     def view(self) -> FunctionInfo | None:

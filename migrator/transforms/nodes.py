@@ -204,3 +204,45 @@ def dict_like(elements: list[cst.BaseDictElement], call: cst.Call) -> cst.Dict:
     ]
     laid_out.append(elements[-1].with_changes(comma=cst.Comma(whitespace_after=newline(outer))))
     return cst.Dict(laid_out, lbrace=cst.LeftCurlyBrace(whitespace_after=newline(inner)))
+
+
+class _Returns(cst.CSTVisitor):
+    """The values a function returns (not those of the functions nested in it)."""
+
+    def __init__(self) -> None:
+        self.values: list[cst.BaseExpression | None] = []
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def visit_Return(self, node: cst.Return) -> None:
+        self.values.append(node.value)
+
+
+def returned_values(function: cst.FunctionDef) -> list[cst.BaseExpression | None]:
+    """What each `return` of `function` itself returns (`None` for a bare `return`)."""
+    returns = _Returns()
+    function.body.visit(returns)
+    return returns.values
+
+
+def returns_responses(function: cst.FunctionDef) -> bool:
+    """Whether every `return` of the converted view builds a response (`JSONResponse(...)`,
+    `make_response(...)`...): FastAPI then sends it untouched and a model only documents."""
+    values = returned_values(function)
+    if not values:
+        return False
+    for value in values:
+        if not isinstance(value, cst.Call):
+            return False
+        func = value.func
+        name = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
+        if not (name.endswith("Response") or name == "make_response"):
+            return False
+    return True

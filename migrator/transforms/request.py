@@ -24,6 +24,7 @@ from migrator.rules import Rule
 from migrator.transforms import nodes
 from migrator.transforms.base import Concern, FileState, FunctionInfo, LiftedParam
 from migrator.transforms.routes import BODY_METHODS
+from migrator.transforms.schema_routes import body_annotation
 
 STORES = {
     "args": "query",
@@ -91,6 +92,7 @@ class Read:
     negated: bool = False
     silent: bool = False
     force: bool = False
+    loaded_by: cst.Call | None = None  # `x = schema.load(<this read>)`
 
 
 @dataclass
@@ -226,6 +228,16 @@ class _Prescan(cst.CSTVisitor):
             read.assigned_to = self.assign_target
             if self.assign_value is read.node:
                 self.exact.add(id(read.node))
+            value = self.assign_value
+            if (
+                isinstance(value, cst.Call)
+                and isinstance(value.func, cst.Attribute)
+                and value.func.attr.value == "load"
+                and len(value.args) == 1
+                and value.args[0].keyword is None
+                and value.args[0].value is read.node
+            ):
+                read.loaded_by = value
         self.reads.append(read)
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -376,6 +388,10 @@ class RequestConcern(Concern):
             name = self._name(kind, key, reads, prescan, taken, assigned, info)
             if alias_needed_name is not None:
                 annotation = self._with_alias(kind, key or "", name, annotation)
+            loaded = self._schema_body(info, reads, name)
+            if loaded is not None:
+                annotation = loaded
+                plan.drop_statements.add(reads[0].statement)
             param = LiftedParam(name, f"{kind}:{key}", annotation, default, required)
             if kind == "file":
                 info.sync_reasons.append("reads an uploaded file (werkzeug's sync file API)")
@@ -386,6 +402,18 @@ class RequestConcern(Concern):
                     plan.drop_statements.add(read.statement)
             self.state.applied_rule(RULE_OF_KIND[kind])
         return plan
+
+    def _schema_body(self, info: FunctionInfo, reads: list[Read], name: str) -> str | None:
+        """`name = <schema>.load(<the body>)`, the view's only body read: the schema's typed
+        body parameter (`schema_routes.py`), the statement then goes."""
+        if len(reads) != 1 or reads[0].kind != "json" or reads[0].silent:
+            return None
+        if len(info.node.body.body) < 2:
+            return None  # the statement could not go: a view is more than its body's read
+        read = reads[0]
+        if read.loaded_by is None or read.assigned_to != name:
+            return None
+        return body_annotation(self, info, read.loaded_by, force=read.force)
 
     def _spec(
         self,
