@@ -393,6 +393,7 @@ class RequestConcern(Concern):
                 annotation = loaded
                 plan.drop_statements.add(reads[0].statement)
             param = LiftedParam(name, f"{kind}:{key}", annotation, default, required)
+            info.lifted.append(param)
             if kind == "file":
                 info.sync_reasons.append("reads an uploaded file (werkzeug's sync file API)")
             plan.params.append(param)

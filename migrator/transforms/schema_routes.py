@@ -175,7 +175,7 @@ class SchemaRouteConcern(Concern):
         if not self.state.enabled(Rule.MARSHMALLOW):
             return
         use = schema_call(self.state, node, "load")
-        if use is None:
+        if use is None or not self._loads_the_body(view, node):
             return
         model = use.schema.model.partition(":")[2]
         if any(self.catching):
@@ -191,6 +191,25 @@ class SchemaRouteConcern(Concern):
         note = f"{use.name}.load() is not wired to {model} as the typed body: {reason}"
         if note not in view.review:
             view.review.append(note)
+
+    def _loads_the_body(self, view: FunctionInfo, load: cst.Call) -> bool:
+        """Whether a load reads the request's JSON: `request.get_json()`/`request.json` in
+        its argument, or the view's lifted body parameter (`data = request.get_json()`)."""
+        if not load.args:
+            return False
+        argument = load.args[0].value
+        bodies = {param.name for param in view.lifted if param.key.startswith("json:")}
+        if isinstance(argument, cst.Name) and argument.value in bodies:
+            return True
+        found: list[bool] = []
+        state = self.state
+
+        class FindRequest(cst.CSTVisitor):
+            def visit_Name(self, node: cst.Name) -> None:
+                found.append(state.flask_name(node) == "request")
+
+        argument.visit(FindRequest())
+        return any(found)
 
     def leave_FunctionDef(
         self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
