@@ -16,6 +16,7 @@ from tests.contract.sample_apps import SPEC
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTRACT = Path(legacy_app.__file__).parent / "openapi.yaml"
+GOOD_APP = "tests.contract.sample_apps:good_app"
 
 
 def migrate(*args: str) -> subprocess.CompletedProcess[str]:
@@ -62,37 +63,28 @@ def test_a_spec_that_is_not_openapi_is_one_line(tmp_path: Path) -> None:
     )
 
 
-def test_an_app_that_does_not_import_is_one_line(spec_file: Path) -> None:
-    line = one_line_error(migrate("--spec", str(spec_file), "--new", "no_such_module_xyz:app"))
-    assert "cannot import --new app module 'no_such_module_xyz'" in line
-
-
-def test_an_unknown_operation_is_one_line(spec_file: Path) -> None:
-    line = one_line_error(
-        migrate(
-            "--spec",
-            str(spec_file),
-            "--new",
-            "tests.contract.sample_apps:good_app",
-            "--operation",
-            "deleteEverything",
-        )
-    )
-    assert "unknown operation 'deleteEverything'" in line
-
-
-def test_a_bad_header_is_one_line(spec_file: Path) -> None:
-    line = one_line_error(
-        migrate(
-            "--spec",
-            str(spec_file),
-            "--new",
-            "tests.contract.sample_apps:good_app",
-            "--header",
-            "nocolon",
-        )
-    )
-    assert "--header must look like 'Name: value'" in line
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        pytest.param(
+            ["--new", "no_such_module_xyz:app"],
+            "cannot import --new app module 'no_such_module_xyz'",
+            id="an app that does not import",
+        ),
+        pytest.param(
+            ["--new", GOOD_APP, "--operation", "deleteEverything"],
+            "unknown operation 'deleteEverything'",
+            id="an unknown operation",
+        ),
+        pytest.param(
+            ["--new", GOOD_APP, "--header", "nocolon"],
+            "--header must look like 'Name: value'",
+            id="a bad header",
+        ),
+    ],
+)
+def test_a_wrong_option_is_one_line(spec_file: Path, options: list[str], message: str) -> None:
+    assert message in one_line_error(migrate("--spec", str(spec_file), *options))
 
 
 def test_a_conforming_app_passes_with_a_table_and_junit(spec_file: Path, tmp_path: Path) -> None:
@@ -101,7 +93,7 @@ def test_a_conforming_app_passes_with_a_table_and_junit(spec_file: Path, tmp_pat
         "--spec",
         str(spec_file),
         "--new",
-        "tests.contract.sample_apps:good_app",
+        GOOD_APP,
         "--max-examples",
         "5",
         "--junit",
