@@ -5,11 +5,13 @@
 2. Transform (`convert_file`): each file on its own, in a process pool of `jobs` workers;
    every worker gets the same facts, so the output does not depend on `jobs` or order.
 3. Write (`write_result`): atomically (temp file + `os.replace`), in place or under `--out`;
-   the generated support module is written beside the package.
+   the generated support modules are written beside the package: the core, and each
+   optional one (`flask_templates`, `flask_views`) that a converted file imports.
 """
 
 from __future__ import annotations
 
+import ast
 import difflib
 import multiprocessing
 import os
@@ -19,13 +21,13 @@ import tempfile
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Literal
 
 import libcst as cst
 from libcst.codemod import CodemodContext
 
+from migrator import templates
 from migrator.errors import UserError
 from migrator.project import (
     COMPAT_MARKER,
@@ -80,9 +82,8 @@ class MigrationResult:
 
 
 def compat_source() -> str:
-    """The support module's source, as the output project receives it."""
-    text = resources.files("migrator.templates").joinpath("flask_compat.py").read_text()
-    return text
+    """The core support module's source, as the output project receives it."""
+    return templates.source(templates.CORE)
 
 
 # --- the per-file transform (runs in worker processes) -------------------------------------
@@ -205,6 +206,7 @@ def migrate(
         from migrator.transforms.cli import apply_cli
 
         apply_cli(result)
+    add_optional_support(result)
     return result
 
 
@@ -293,6 +295,55 @@ def _compat_result(facts: ProjectFacts) -> FileResult:
                 ],
             )
     return FileResult(relpath, "converted", old="", new=source, notes=["generated support module"])
+
+
+def add_optional_support(result: MigrationResult) -> None:
+    """Write each optional support module (`flask_views`...) the converted project imports,
+    and only those: a project gets the support code it uses."""
+    from migrator.transforms.post_pass import add_generated
+
+    facts = result.facts
+    wanted = {facts.support_module(template): template for template in templates.OPTIONAL}
+    used: set[str] = set()
+    root = facts.src.resolve().parent
+    converted = {f.relpath: f.new for f in result.files if f.new is not None}
+    for file in facts.files:
+        text = converted.get(file.relpath)
+        if text is None:
+            path = root / file.relpath
+            if not path.exists():
+                continue
+            text = path.read_text(errors="replace")
+        if any(module.rpartition(".")[2] in text for module in wanted):
+            used |= _imported_modules(text, file.package) & wanted.keys()
+    for module in sorted(used):
+        template = wanted[module]
+        relpath = facts.support_relpath(template)
+        text = templates.generated_source(template, facts.compat_module)
+        add_generated(
+            result, relpath, text, f"generated support module ({template})", regenerate=False
+        )
+
+
+def _imported_modules(text: str, package: str) -> set[str]:
+    """The modules `text` imports (`from a import b` counts `a` and `a.b`), absolute names."""
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return set()
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".") if package else []
+                parts = parts[: len(parts) - (node.level - 1)] if node.level > 1 else parts
+                base = ".".join([*parts, base] if base else parts)
+            found.add(base)
+            found.update(f"{base}.{alias.name}" if base else alias.name for alias in node.names)
+    return found
 
 
 # --- writing ------------------------------------------------------------------------------

@@ -206,14 +206,22 @@ class ProjectFacts:
     @property
     def cli_module(self) -> str:
         """The generated CLI runner beside the support module (`python -m <it> --app ...`)."""
-        package, _, name = self.compat_module.rpartition(".")
-        name = name.replace(COMPAT_NAME, CLI_NAME)
-        return f"{package}.{name}" if package else name
+        return self.support_module(CLI_NAME)
 
     @property
     def cli_relpath(self) -> str:
+        return self.support_relpath(CLI_NAME)
+
+    def support_module(self, template: str) -> str:
+        """The dotted name of a generated module beside the core support module (`flask_views`
+        → `pkg.flask_views`; `pkg.flask_views_migrated` beside `flask_compat_migrated`)."""
+        package, _, name = self.compat_module.rpartition(".")
+        name = name.replace(COMPAT_NAME, template)
+        return f"{package}.{name}" if package else name
+
+    def support_relpath(self, template: str) -> str:
         folder, _, name = self.compat_relpath.rpartition("/")
-        name = name.replace(COMPAT_NAME, CLI_NAME)
+        name = name.replace(COMPAT_NAME, template)
         return f"{folder}/{name}" if folder else name
 
     @property

@@ -83,11 +83,11 @@ DESCRIPTIONS: dict[Rule, str] = {
     Rule.G: "g.x in views → request.state.x",
     Rule.CURRENT_APP: "current_app/app.config in views → request.app / app.state.config",
     Rule.GLOBALS: "request/g/current_app outside views → flask_compat request-scoped proxies",
-    Rule.CLASS_VIEW: "MethodView/View + add_url_rule(as_view) → one route per method (compat)",
+    Rule.CLASS_VIEW: "MethodView/View + add_url_rule(as_view) → one route per method (flask_views)",
     Rule.RESTFUL: "flask-restful/restx Resource + add_resource → routes; returns JSON as before",
     Rule.MARSHMALLOW: "marshmallow Schema → a Pydantic v2 model beside it (schema kept)",
     Rule.CORS: "flask_cors.CORS(app, ...) → app.add_middleware(CORSMiddleware, ...)",
-    Rule.LOGIN: "flask_login login_required/current_user → flask_compat stubs (review)",
+    Rule.LOGIN: "flask_login login_required/current_user → flask_views stubs (review)",
     Rule.EXTENSIONS: "other Flask extensions → reported with their FastAPI counterpart",
     Rule.SPEC_MODELS: "--spec: Pydantic models from the contract (api_models.py), its docs served",
     Rule.BODY_MODELS: "a JSON body model inferred from the keys a view reads (documentation)",
@@ -95,7 +95,7 @@ DESCRIPTIONS: dict[Rule, str] = {
     Rule.TEMPLATES: "render_template → templates.TemplateResponse(request, ...), Flask's Jinja env",
     Rule.URL_FOR: "url_for(endpoint, **values) → flask_compat.url_for (relative path, as Flask)",
     Rule.SESSION: "session in views → request.session (SessionMiddleware keyed by SECRET_KEY)",
-    Rule.FLASH: "flash/get_flashed_messages → flask_compat's (messages kept in the session)",
+    Rule.FLASH: "flash/get_flashed_messages → flask_templates' (messages kept in the session)",
     Rule.TEST_CLIENT: "app.test_client() tests → TestClient tests (params=, rv.json(), ...)",
 }
 

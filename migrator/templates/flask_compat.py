@@ -17,18 +17,17 @@ keeps the migrated service answering the way the Flask one did, for what clients
   decorators, hooks), filled per request from a context variable;
 - `jsonify`-compatible JSON (sorted keys, dates as HTTP dates), `send_from_directory`
   refusing path traversal, `request.args.get(..., type=int)` falling back to the default;
-- class-based views (`MethodView`, `View`, `add_class_view`) and flask-restful's
-  `Resource`, `Api`, `abort`, `reqparse` with its JSON answers; flask_login stubs
-  (`login_required`, `current_user`, `CurrentUser`: finish `load_user`);
-- templates (`templates.TemplateResponse`, `render_template`) with Flask's Jinja globals and
-  context, `url_for` giving Flask's relative paths, `session` and `flash` on Starlette's
-  signed-cookie sessions keyed by `SECRET_KEY` (itsdangerous), and helpers for the migrated
-  test suite (`test_body`, `test_request_context`, `session_transaction`);
+- `url_for` giving Flask's relative paths, the app's Jinja environment, `session` on
+  Starlette's signed-cookie sessions keyed by `SECRET_KEY` (itsdangerous), and helpers for
+  the migrated test suite (`test_body`, `test_request_context`, `session_transaction`);
 - the app's CLI commands: `cli(app)` is `app.cli` (an `AppGroup`), `run_cli` is the `flask`
   command (`python -m <package>.flask_cli --app IMPORT COMMAND`, click imported then),
   `test_cli_runner(app)` is `app.test_cli_runner()`.
 
-It imports FastAPI and Starlette only (python-multipart for forms), never Flask.
+It imports FastAPI and Starlette only (python-multipart for forms), never Flask. What only
+some projects use is generated beside it, when the project uses it, and imports it:
+`flask_templates` (templates, `flash`), `flask_views` (class-based views, flask-restful,
+flask_login).
 """
 
 from __future__ import annotations
@@ -60,14 +59,14 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from http import HTTPStatus
 from http.cookies import SimpleCookie
-from typing import Annotated, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 from urllib.parse import parse_qsl
 
 import anyio
 import anyio.from_thread
 import anyio.to_thread
 from anyio.lowlevel import RunVar
-from fastapi import Depends, FastAPI, HTTPException
+from fastapi import FastAPI, HTTPException
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from fastapi.responses import JSONResponse as FastAPIJSONResponse
@@ -81,33 +80,18 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request as StarletteRequest
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Match
-from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 __all__ = [
-    "AnonymousUser",
-    "Api",
-    "Argument",
     "BuildError",
-    "ClassView",
     "Config",
-    "CurrentUser",
     "FileStorage",
     "FlaskSessionMiddleware",
-    "FlaskTemplates",
     "HTTPError",
     "JSONResponse",
-    "LoginManager",
-    "MethodView",
-    "RequestParser",
-    "Resource",
     "ScriptInfo",
     "UrlMap",
-    "UserMixin",
-    "View",
     "abort",
-    "add_class_view",
-    "add_view",
     "after_request",
     "app_context",
     "arg_type",
@@ -115,30 +99,17 @@ __all__ = [
     "before_request",
     "cli",
     "current_app",
-    "current_user",
     "errorhandler",
-    "flash",
     "flask_app",
     "g",
-    "get_current_user",
-    "get_flashed_messages",
     "install",
     "json_body",
     "jsonify",
-    "load_user",
     "locate_app",
-    "login_required",
-    "login_user",
-    "logout_user",
     "make_response",
-    "output_json",
     "path",
     "raw_body",
-    "render_template",
-    "render_template_string",
-    "reqparse",
     "request",
-    "restful_abort",
     "run_cli",
     "schema_body",
     "secure_filename",
@@ -150,7 +121,6 @@ __all__ = [
     "teardown_appcontext",
     "teardown_request",
     "template_folder",
-    "templates",
     "test_body",
     "test_cli_runner",
     "test_request_context",
@@ -2519,6 +2489,11 @@ class BuildError(LookupError):
     """`url_for` found no route of that name taking those values (werkzeug's BuildError)."""
 
 
+# Template globals of the optional modules, which register them when imported
+# (`flask_templates` adds `get_flashed_messages`): the core never imports them.
+_jinja_globals: dict[str, Any] = {}
+
+
 def _jinja_environment(app: FastAPI) -> Any:
     """The app's Jinja environment as Flask builds it: autoescape for HTML/XML templates, the
     app's `template_folder`, Flask's template globals."""
@@ -2532,71 +2507,8 @@ def _jinja_environment(app: FastAPI) -> Any:
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(f) for f in folders]),
         autoescape=jinja2.select_autoescape(["html", "htm", "xml", "xhtml", "svg"]),
     )
-    env.globals.update(url_for=url_for, get_flashed_messages=get_flashed_messages)
+    env.globals.update(url_for=url_for, **_jinja_globals)
     return env
-
-
-def _template_context(app: FastAPI) -> dict[str, Any]:
-    """What Flask adds to every template's context: `config`, `request`, `session`, `g` and
-    what the app's context processors return."""
-    context: dict[str, Any] = {
-        "config": getattr(app.state, "config", {}),
-        "request": request,
-        "session": session,
-        "g": g,
-    }
-    for processor in getattr(app.state, "context_processors", []):
-        context.update(processor() or {})
-    return context
-
-
-class FlaskTemplates(Jinja2Templates):
-    """`Jinja2Templates` over the current app's Jinja environment (`app.jinja_env`), so views
-    return `templates.TemplateResponse(request, "x.html", {...})` with Flask's template
-    globals, filters and context processors."""
-
-    def __init__(self) -> None:
-        self.context_processors = []
-
-    @property  # type: ignore[override,unused-ignore]
-    def env(self) -> Any:  # type: ignore[override]
-        app = _current_app_or_none()
-        if app is None:
-            raise RuntimeError("templates are rendered while the app handles a request")
-        return FlaskApp(app).jinja_env
-
-    def TemplateResponse(
-        self,
-        request: StarletteRequest,
-        name: str,
-        context: dict[str, Any] | None = None,
-        *args: Any,
-        **kwargs: Any,
-    ) -> Any:
-        """Render with Flask's context (processors first, the view's values win, `request`
-        is Flask's), then keep Starlette's request in the response's context."""
-        merged = {**_template_context(request.app), **(context or {})}
-        response = super().TemplateResponse(request, name, merged, *args, **kwargs)
-        response.context["request"] = request
-        return response
-
-
-templates = FlaskTemplates()
-
-
-def render_template(template_name_or_list: str | list[str], **context: Any) -> str:
-    """Flask's `render_template`: the rendered text (views return it as HTML)."""
-    app = current_app._get_current_object()
-    env = FlaskApp(app).jinja_env
-    template = env.get_or_select_template(template_name_or_list)
-    return str(template.render({**_template_context(app), **context}))
-
-
-def render_template_string(source: str, **context: Any) -> str:
-    """Flask's `render_template_string`."""
-    app = current_app._get_current_object()
-    template = FlaskApp(app).jinja_env.from_string(source)
-    return str(template.render({**_template_context(app), **context}))
 
 
 def url_for(
@@ -2753,33 +2665,6 @@ class SessionProxy:
 
 
 session = cast(dict[str, Any], SessionProxy())
-
-_FLASHES_KEY = "flask_compat.flashes"
-
-
-def flash(message: str, category: str = "message") -> None:
-    """Flask's `flash`: the message waits in the session until the next page reads it."""
-    flashes = list(session.get("_flashes", []))
-    flashes.append([category, message])
-    session["_flashes"] = flashes
-
-
-def get_flashed_messages(
-    with_categories: bool = False, category_filter: Iterable[str] = ()
-) -> list[Any]:
-    """Flask's `get_flashed_messages`: taken from the session once, kept for the request."""
-    scope = _context().scope
-    flashes: list[tuple[str, str]] | None = scope.get(_FLASHES_KEY)
-    if flashes is None:
-        stored = session.pop("_flashes", []) if "_flashes" in session else []
-        flashes = [(category, message) for category, message in stored]
-        scope[_FLASHES_KEY] = flashes
-    wanted = list(category_filter)
-    if wanted:
-        flashes = [flashed for flashed in flashes if flashed[0] in wanted]
-    if with_categories:
-        return list(flashes)
-    return [message for _, message in flashes]
 
 
 class FlaskSessionMiddleware:
@@ -3014,805 +2899,3 @@ def _instance_path(import_name: str) -> str:
     if package_dir.startswith(prefix + os.sep):
         return os.path.join(prefix, "var", f"{import_name}-instance")
     return os.path.join(package_dir, "instance")
-
-
-# --- class-based views, flask-restful, extensions (migrate: class views) -------------------
-
-_VIEW_VERBS = ("get", "post", "put", "patch", "delete", "head", "options")
-
-
-def _view_endpoint(
-    cls: type[Any],
-    attribute: str,
-    args: tuple[Any, ...],
-    kwargs: Mapping[str, Any],
-    wrap: Callable[[Callable[..., Any]], Callable[..., Any]] | None = None,
-) -> Callable[..., Any]:
-    """A route endpoint that makes a new instance per request (as Flask's `as_view` does)
-    and calls its method with what FastAPI resolved; the signature is the method's without
-    `self`, with its annotations resolved in the module that defined it."""
-    import typing
-
-    function = getattr(cls, attribute)
-    try:
-        hints = typing.get_type_hints(function, include_extras=True)
-    except (NameError, TypeError):
-        hints = {}
-    signature = inspect.signature(function)
-    parameters = [
-        p.replace(annotation=hints.get(name, p.annotation))
-        for name, p in list(signature.parameters.items())[1:]
-    ]
-    new_signature = signature.replace(parameters=parameters, return_annotation=inspect._empty)
-
-    def call(**values: Any) -> Any:
-        method = getattr(cls(*args, **kwargs), attribute)
-        if wrap is not None:
-            return wrap(method)(**values)
-        result = method(**values)
-        if inspect.isawaitable(result):
-            return _flask_result(result)
-        return result if isinstance(result, Response) else make_response(result)
-
-    endpoint: Callable[..., Any]
-    if inspect.iscoroutinefunction(function):
-
-        async def endpoint(**values: Any) -> Any:
-            result = call(**values)
-            return await result if inspect.isawaitable(result) else result
-
-    else:
-
-        def endpoint(**values: Any) -> Any:
-            return call(**values)
-
-    endpoint.__name__ = f"{cls.__name__}_{attribute}"
-    endpoint.__qualname__ = f"{cls.__qualname__}.{attribute}"
-    endpoint.__module__ = cls.__module__  # "module:Class.method", as the report names it
-    endpoint.__dict__["__signature__"] = new_signature
-    for decorator in getattr(cls, "decorators", None) or ():
-        endpoint = decorator(endpoint)
-        with contextlib.suppress(AttributeError, TypeError):
-            endpoint.__dict__["__signature__"] = new_signature
-    return endpoint
-
-
-async def _flask_result(result: Any) -> Response:
-    value = await result
-    return value if isinstance(value, Response) else make_response(value)
-
-
-@dataclasses.dataclass
-class ClassView:
-    """What `SomeView.as_view(name, *args, **kwargs)` returns: a class and how to build it."""
-
-    cls: type[Any]
-    name: str
-    args: tuple[Any, ...] = ()
-    kwargs: Mapping[str, Any] = dataclasses.field(default_factory=dict)
-
-
-class View:
-    """`flask.views.View`: `dispatch_request` serves the verbs in `methods` (GET by default)."""
-
-    methods: Iterable[str] | None = None
-    decorators: Iterable[Callable[..., Any]] = ()
-
-    @classmethod
-    def as_view(cls, name: str, *args: Any, **kwargs: Any) -> ClassView:
-        return ClassView(cls, name, args, kwargs)
-
-    @classmethod
-    def view_methods(cls) -> dict[str, str]:
-        """HTTP method → the attribute serving it."""
-        return {m.upper(): "dispatch_request" for m in cls.methods or ["GET"]}
-
-
-class MethodView(View):
-    """`flask.views.MethodView`: one HTTP method per method (`get`, `post`, ...)."""
-
-    @classmethod
-    def view_methods(cls) -> dict[str, str]:
-        return {verb.upper(): verb for verb in _VIEW_VERBS if callable(getattr(cls, verb, None))}
-
-
-def add_class_view(
-    router: Any,
-    path: str,
-    view: ClassView,
-    *,
-    methods: Iterable[str] | None = None,
-    name: str | None = None,
-    **options: Any,
-) -> None:
-    """`add_url_rule(rule, view_func=Cls.as_view(name), methods=)`: one route per method."""
-    served = view.cls.view_methods()
-    wanted = [m.upper() for m in methods] if methods is not None else list(served)
-    for method in wanted:
-        attribute = served.get(method)
-        if attribute is None or (method == "HEAD" and "GET" in served):
-            continue
-        endpoint = _view_endpoint(view.cls, attribute, view.args, view.kwargs)
-        router.add_api_route(path, endpoint, methods=[method], name=name or view.name, **options)
-
-
-def add_view(
-    router: Any,
-    path: str,
-    view: Any,
-    *,
-    methods: Iterable[str] | None = None,
-    name: str | None = None,
-    **options: Any,
-) -> None:
-    """`add_url_rule(rule, view_func=v)` where `v` is only known at run time: a class view
-    (`C.as_view(...)`) gets one route per method, a function one route. Flask-only options
-    (`endpoint=` becomes the name; `strict_slashes=`, `defaults=`...) are dropped."""
-    name = options.pop("endpoint", None) or name
-    for flask_only in ("strict_slashes", "defaults", "provide_automatic_options", "redirect_to"):
-        options.pop(flask_only, None)
-    if isinstance(view, ClassView):
-        add_class_view(router, path, view, methods=methods, name=name, **options)
-        return
-    router.add_api_route(
-        path, view, methods=list(methods) if methods is not None else None, name=name, **options
-    )
-
-
-# flask-restful ------------------------------------------------------------------------------
-
-
-class RestfulAbort(HTTPError):
-    """`flask_restful.abort(code, **data)`: the resource answers `data` as JSON."""
-
-    def __init__(self, status_code: int, data: Mapping[str, Any] | None = None) -> None:
-        super().__init__(status_code)
-        self.data = dict(data) if data else None
-
-
-def restful_abort(http_status_code: int, **kwargs: Any) -> Any:
-    """`flask_restful.abort`: with keywords they are the JSON body, else `{"message": ...}`."""
-    raise RestfulAbort(http_status_code, kwargs)
-
-
-class _RestfulJSON(Response):
-    """flask-restful's `output_json`: `json.dumps(data, **RESTFUL_JSON)` plus a newline."""
-
-    media_type = "application/json"
-
-    def render(self, content: Any) -> bytes:
-        app = _current_app_or_none()
-        config = getattr(app.state, "config", None) if app is not None else None
-        settings = dict(config.get("RESTFUL_JSON", {})) if config is not None else {}
-        if config is not None and config.get("DEBUG"):
-            settings.setdefault("indent", 4)
-        return (json.dumps(content, **settings) + "\n").encode()
-
-
-def output_json(data: Any, code: int, headers: Mapping[str, Any] | None = None) -> Response:
-    """flask-restful's `output_json` representation."""
-    response = _RestfulJSON(data, status_code=int(code))
-    for key, value in (headers or {}).items():
-        response.headers[key] = str(value)
-    return response
-
-
-def restful_response(result: Any, api: Api | None = None) -> Response:
-    """What a flask-restful resource returns → a response: data (dict, list, str, number)
-    goes through the Api's representation for the Accept header (JSON by default);
-    `(data, status)`, `(data, status, headers)`, `(data, headers)`."""
-    if isinstance(result, Response):
-        return result
-    status, headers = 200, None
-    if isinstance(result, tuple):
-        if len(result) == 3:
-            result, status, headers = result
-        elif len(result) == 2:
-            if isinstance(result[1], Mapping):
-                result, headers = result
-            else:
-                result, status = result
-    if isinstance(result, Response):
-        response = result
-        response.status_code = int(status)
-    elif int(status) in (204, 304):
-        response = Response(status_code=int(status))  # werkzeug sends no body for these
-    elif api is not None:
-        return api.make_response(result, int(status), headers)
-    else:
-        response = _RestfulJSON(result, status_code=int(status))
-    for key, value in (headers or {}).items():
-        response.headers[key] = str(value)
-    return response
-
-
-def _restful_server_error(exc: Exception, api: Api | None) -> Response:
-    """flask-restful's answer to an unhandled exception in a resource: re-raised when the
-    app propagates exceptions (TESTING, DEBUG), else logged and `{"message": ...}` 500."""
-    app = _current_app_or_none()
-    config = getattr(app.state, "config", {}) if app is not None else {}
-    propagate = config.get("PROPAGATE_EXCEPTIONS")
-    if propagate is None:
-        propagate = config.get("TESTING") or config.get("DEBUG")
-    if propagate:
-        raise exc
-    logger.error("Exception in a flask-restful resource", exc_info=exc)
-    data = {"message": HTTP_ERRORS[500][0]}
-    if api is not None:
-        return api.make_response(data, 500)
-    return _RestfulJSON(data, status_code=500)
-
-
-def _restful_error(exc: StarletteHTTPException, api: Api | None = None) -> Response:
-    error = HTTPError.from_exception(exc)
-    if error.response is not None:
-        return error.response
-    data = getattr(exc, "data", None) or {"message": error.description}
-    if api is not None:
-        return api.make_response(data, error.code, exc.headers)
-    response = _RestfulJSON(data, status_code=error.code)
-    for key, value in (exc.headers or {}).items():
-        response.headers[key] = value
-    return response
-
-
-class Resource(MethodView):
-    """`flask_restful.Resource` / `flask_restx.Resource`: methods return data (JSON),
-    HTTP errors raised in them answer `{"message": ...}` as flask-restful's `handle_error`."""
-
-    method_decorators: Iterable[Callable[..., Any]] | Mapping[str, Any] = ()
-
-    @classmethod
-    def _decorated(
-        cls, attribute: str, api: Api | None = None
-    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-        decorators = cls.method_decorators
-        chosen = decorators.get(attribute, []) if isinstance(decorators, Mapping) else decorators
-
-        def wrap(method: Callable[..., Any]) -> Callable[..., Any]:
-            for decorator in chosen:
-                method = decorator(method)
-            if inspect.iscoroutinefunction(method):
-
-                async def run_async(**values: Any) -> Response:
-                    try:
-                        return restful_response(await method(**values), api)
-                    except StarletteHTTPException as exc:
-                        return _restful_error(exc, api)
-                    except Exception as exc:
-                        return _restful_server_error(exc, api)
-
-                return run_async
-
-            def run(**values: Any) -> Response:
-                try:
-                    return restful_response(method(**values), api)
-                except StarletteHTTPException as exc:
-                    return _restful_error(exc, api)
-                except Exception as exc:
-                    return _restful_server_error(exc, api)
-
-            return run
-
-        return wrap
-
-
-# flask-restx: namespaces, models, marshalling ------------------------------------------------
-
-
-def marshal(
-    data: Any, model: Mapping[str, Any], envelope: str | None = None, skip_none: bool = False
-) -> Any:
-    """flask-restx's `marshal`: only the model's keys, each through its field's `output`."""
-    if isinstance(data, list | tuple):
-        items = [marshal(item, model, skip_none=skip_none) for item in data]
-        return {envelope: items} if envelope else items
-    out: dict[str, Any] = {}
-    for key, field_ in model.items():
-        if hasattr(field_, "output"):
-            value = field_.output(key, data)
-        elif isinstance(data, Mapping):
-            value = data.get(key)
-        else:
-            value = getattr(data, key, None)
-        if skip_none and value is None:
-            continue
-        out[key] = value
-    return {envelope: out} if envelope else out
-
-
-def _identity(*_: Any, **__: Any) -> Callable[[F], F]:
-    def decorator(function: F) -> F:
-        return function
-
-    return decorator
-
-
-class _RestxDecorators:
-    """The decorators flask-restx offers on `Api` and `Namespace`: documentation ones
-    (`doc`, `response`, `param`, `expect`, ...) change nothing here (FastAPI's OpenAPI comes
-    from the routes); `marshal_with` filters the returned data as flask-restx did."""
-
-    doc = response = param = expect = header = produces = vendor = staticmethod(_identity)
-
-    def deprecated(self, function: F) -> F:
-        return function
-
-    def hide(self, function: F) -> F:
-        return function
-
-    def model(
-        self, name: str | None = None, model: Mapping[str, Any] | None = None, **_: Any
-    ) -> Any:
-        return dict(model or {})
-
-    def marshal_with(
-        self,
-        fields: Mapping[str, Any],
-        as_list: bool = False,
-        code: int = 200,
-        description: str | None = None,
-        envelope: str | None = None,
-        skip_none: bool = False,
-        **_: Any,
-    ) -> Callable[[F], F]:
-        import functools
-
-        def decorator(function: F) -> F:
-            @functools.wraps(function)
-            def wrapper(*args: Any, **kwargs: Any) -> Any:
-                result = function(*args, **kwargs)
-                if isinstance(result, Response):
-                    return result
-                data, rest = (result[0], result[1:]) if isinstance(result, tuple) else (result, ())
-                marshalled = marshal(data, fields, envelope, skip_none)
-                return (marshalled, *rest) if rest else marshalled
-
-            return cast(F, wrapper)
-
-        return decorator
-
-    def marshal_list_with(self, fields: Mapping[str, Any], **kwargs: Any) -> Callable[[F], F]:
-        return self.marshal_with(fields, as_list=True, **kwargs)
-
-    def abort(self, code: int = 500, message: str | None = None, **kwargs: Any) -> Any:
-        if message is not None:
-            kwargs["message"] = str(message)
-        raise RestfulAbort(code, kwargs or None)
-
-    @property
-    def payload(self) -> Any:
-        return request.get_json()
-
-    def parser(self) -> RequestParser:
-        return RequestParser()
-
-
-class Api(_RestxDecorators):
-    """`flask_restful.Api(app_or_blueprint, prefix=)` / `init_app(app)`: `add_resource`
-    adds one FastAPI route per method of the resource, under the rules given (converted).
-    flask-restx's `namespace`/`add_namespace`/`route` too (no Swagger UI: FastAPI's /docs)."""
-
-    def __init__(
-        self,
-        app: Any = None,
-        prefix: str = "",
-        default_mediatype: str | None = "application/json",
-        **options: Any,
-    ) -> None:
-        self.app = app
-        self.prefix = prefix
-        self.default_mediatype = default_mediatype
-        self.options = options
-        self.resources: list[tuple[type[Resource], tuple[str, ...], dict[str, Any]]] = []
-        self.representations: dict[str, Callable[..., Response]] = {"application/json": output_json}
-
-    def representation(self, mediatype: str) -> Callable[[F], F]:
-        """`@api.representation("application/xml")`: how data is written for that type."""
-
-        def decorator(function: F) -> F:
-            self.representations[mediatype] = function
-            return function
-
-        return decorator
-
-    def make_response(
-        self, data: Any, code: int, headers: Mapping[str, Any] | None = None
-    ) -> Response:
-        """flask-restful's content negotiation: the Accept header's best representation,
-        else `default_mediatype`, else 406."""
-        accept = Accept(_context_request().headers.get("accept"))
-        mediatype = accept.best_match(self.representations, default=self.default_mediatype)
-        if mediatype is None or mediatype not in self.representations:
-            raise HTTPError(406)
-        response: Response = self.representations[mediatype](data, code, headers)
-        response.headers["Content-Type"] = mediatype
-        return response
-
-    def init_app(self, app: Any) -> None:
-        self.app = app
-        for resource, urls, kwargs in self.resources:
-            self._register(resource, urls, kwargs)
-
-    def add_resource(self, resource: type[Resource], *urls: str, **kwargs: Any) -> None:
-        if self.app is None:
-            self.resources.append((resource, urls, kwargs))
-        else:
-            self._register(resource, urls, kwargs)
-
-    def resource(self, *urls: str, **kwargs: Any) -> Callable[[type[Resource]], type[Resource]]:
-        def decorator(cls: type[Resource]) -> type[Resource]:
-            self.add_resource(cls, *urls, **kwargs)
-            return cls
-
-        return decorator
-
-    route = resource
-
-    def namespace(self, name: str, description: str | None = None, **kwargs: Any) -> Namespace:
-        namespace = Namespace(name, description, **kwargs)
-        self.add_namespace(namespace)
-        return namespace
-
-    def add_namespace(self, namespace: Namespace, path: str | None = None) -> None:
-        if path is not None:
-            namespace.path = path.rstrip("/")
-        namespace.apis.append(self)
-        for resource, urls, kwargs in namespace.resources:
-            self.add_resource(resource, *(namespace.path + url for url in urls), **kwargs)
-
-    def _register(self, resource: type[Resource], urls: tuple[str, ...], kwargs: Any) -> None:
-        name = kwargs.get("endpoint") or resource.__name__.lower()
-        args = tuple(kwargs.get("resource_class_args", ()))
-        class_kwargs = dict(kwargs.get("resource_class_kwargs") or {})
-        for url in urls:
-            for method, attribute in resource.view_methods().items():
-                if method == "HEAD" and "GET" in resource.view_methods():
-                    continue
-                endpoint = _view_endpoint(
-                    resource, attribute, args, class_kwargs, resource._decorated(attribute, self)
-                )
-                self.app.add_api_route(
-                    path(self.prefix + url), endpoint, methods=[method], name=name
-                )
-
-
-# flask_login (a stub to finish: see `load_user`) ---------------------------------------------
-
-
-class AnonymousUser:
-    """flask_login's `AnonymousUserMixin`: what `current_user` is when nobody is logged in."""
-
-    is_authenticated = False
-    is_active = False
-    is_anonymous = True
-
-    def get_id(self) -> str | None:
-        return None
-
-
-class LoginManager:
-    """The parts of flask_login's `LoginManager` a project configures: `user_loader`,
-    `request_loader`, `login_view` (where `login_required` redirects; 401 without one)."""
-
-    def __init__(self, app: Any = None) -> None:
-        self.user_callback: Callable[[str], Any] | None = None
-        self.request_callback: Callable[[Any], Any] | None = None
-        self.login_view: str | None = None
-        if app is not None:
-            self.init_app(app)
-
-    def init_app(self, app: Any) -> None:
-        app.state.login_manager = self
-
-    def user_loader(self, callback: Callable[[str], Any]) -> Callable[[str], Any]:
-        self.user_callback = callback
-        return callback
-
-    def request_loader(self, callback: Callable[[Any], Any]) -> Callable[[Any], Any]:
-        self.request_callback = callback
-        return callback
-
-
-def load_user(request: StarletteRequest) -> Any:
-    """TO FILL IN: who makes this request. As migrated it asks the `request_loader`, then
-    the `user_loader` with the `_user_id` that `login_user` keeps in the session (Starlette's
-    `SessionMiddleware`: Flask's session cookies are not read, so users log in again).
-    Replace it with your authentication (a bearer token, your own session) when you can."""
-    if hasattr(request.state, "flask_login_user"):
-        return request.state.flask_login_user
-    manager = getattr(request.app.state, "login_manager", None)
-    user: Any = None
-    if manager is not None and manager.request_callback is not None:
-        user = manager.request_callback(request)
-    session = request.scope.get("session")
-    if user is None and manager is not None and manager.user_callback is not None and session:
-        user_id = session.get("_user_id")
-        if user_id is not None:
-            user = manager.user_callback(user_id)
-    request.state.flask_login_user = user if user is not None else AnonymousUser()
-    return request.state.flask_login_user
-
-
-def get_current_user(request: StarletteRequest) -> Any:
-    """The dependency behind `CurrentUser`: `def view(user: flask_compat.CurrentUser)`."""
-    return load_user(request)
-
-
-CurrentUser = Annotated[Any, Depends(get_current_user)]
-
-
-class _CurrentUserProxy:
-    """`flask_login.current_user` for code that reads it globally (helpers, templates)."""
-
-    def _user(self) -> Any:
-        return load_user(_context_request())
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._user(), name)
-
-    def __bool__(self) -> bool:
-        return bool(self._user())
-
-    def __eq__(self, other: object) -> bool:
-        return bool(self._user() == other)
-
-    def __hash__(self) -> int:
-        return hash(self._user())
-
-
-def _context_request() -> StarletteRequest:
-    return StarletteRequest(_context().scope)
-
-
-current_user: Any = _CurrentUserProxy()
-
-
-def login_user(user: Any, remember: bool = False, **_: Any) -> bool:
-    """flask_login's `login_user`: the user id kept in the session for the next requests."""
-    request = _context_request()
-    session = request.scope.get("session")
-    if session is not None:
-        session["_user_id"] = str(user.get_id())
-    request.state.flask_login_user = user
-    return True
-
-
-def logout_user() -> bool:
-    request = _context_request()
-    session = request.scope.get("session")
-    if session is not None:
-        session.pop("_user_id", None)
-    request.state.flask_login_user = AnonymousUser()
-    return True
-
-
-def login_required(view: F) -> F:
-    """flask_login's `login_required`: 401 (or a redirect to `login_view`) when nobody is
-    logged in. Works on sync and async views; the signature is kept for FastAPI."""
-    import functools
-
-    def check() -> Response | None:
-        request = _context_request()
-        if getattr(load_user(request), "is_authenticated", False):
-            return None
-        manager = getattr(request.app.state, "login_manager", None)
-        if manager is not None and manager.login_view:
-            target = str(manager.login_view)
-            location = target if target.startswith("/") else str(request.url_for(target))
-            query = urllib.parse.urlencode({"next": request.url.path})
-            return RedirectResponse(f"{location}?{query}", status_code=302)
-        raise HTTPError(401)
-
-    if inspect.iscoroutinefunction(view):
-
-        @functools.wraps(view)
-        async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
-            return check() or await view(*args, **kwargs)
-
-        return cast(F, async_wrapper)
-
-    @functools.wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        return check() or view(*args, **kwargs)
-
-    return cast(F, wrapper)
-
-
-class UserMixin:
-    """flask_login's `UserMixin`: the default user properties, `get_id()` from `self.id`."""
-
-    @property
-    def is_active(self) -> bool:
-        return True
-
-    @property
-    def is_authenticated(self) -> bool:
-        return self.is_active
-
-    @property
-    def is_anonymous(self) -> bool:
-        return False
-
-    def get_id(self) -> str:
-        return str(getattr(self, "id"))  # noqa: B009 - the user model's own attribute
-
-
-# flask_restful.reqparse ----------------------------------------------------------------------
-
-_FRIENDLY_LOCATIONS = {
-    "json": "the JSON body",
-    "form": "the post body",
-    "args": "the query string",
-    "values": "the post body or the query string",
-    "headers": "the HTTP headers",
-    "cookies": "the request's cookies",
-    "files": "an uploaded file",
-}
-
-
-class ParsedArgs(dict[str, Any]):
-    """flask-restful's `Namespace`: a dict whose keys are also attributes."""
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self[name]
-        except KeyError as error:
-            raise AttributeError(name) from error
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        self[name] = value
-
-
-class Argument:
-    """`reqparse.Argument`, with flask-restful 0.3's rules: first the locations' values
-    (JSON body, then form and query string by default), `type` applied to each value,
-    `choices`, `action="store"|"append"`, `required`, `default`, `help`, `nullable`."""
-
-    def __init__(
-        self,
-        name: str,
-        default: Any = None,
-        dest: str | None = None,
-        required: bool = False,
-        ignore: bool = False,
-        type: Callable[[Any], Any] = str,
-        location: str | Iterable[str] = ("json", "values"),
-        choices: Iterable[Any] = (),
-        action: str = "store",
-        help: str | None = None,
-        case_sensitive: bool = True,
-        store_missing: bool = True,
-        trim: bool = False,
-        nullable: bool = True,
-        **_: Any,
-    ) -> None:
-        self.name, self.default, self.dest, self.required = name, default, dest, required
-        self.ignore, self.type, self.choices, self.action = ignore, type, list(choices), action
-        self.location = location
-        self.help, self.case_sensitive, self.store_missing = help, case_sensitive, store_missing
-        self.trim, self.nullable = trim, nullable
-
-    def _locations(self) -> list[str]:
-        return [self.location] if isinstance(self.location, str) else list(self.location)
-
-    def _source(self) -> list[tuple[str, Any]]:
-        """(location, the values found there) for each location that has this argument."""
-        found: list[tuple[str, Any]] = []
-        for location in self._locations():
-            if location == "json":
-                # flask-restful 0.3 reads `request.json`: on Flask 2.1+ a body that is not
-                # JSON is a 415 and malformed JSON a 400, before any argument is looked at.
-                data = request.get_json()
-                if isinstance(data, dict) and self.name in data:
-                    value = data[self.name]
-                    found.append((location, value if isinstance(value, list) else [value]))
-                continue
-            source = getattr(request, location, None)
-            if source is None or not hasattr(source, "getlist"):
-                continue
-            values = source.getlist(self.name)
-            if values:
-                found.append((location, values))
-        return found
-
-    def _fail(self, message: str) -> None:
-        text = self.help.format(error_msg=message) if self.help else message
-        raise RestfulAbort(400, {"message": {self.name: text}})
-
-    def _convert(self, value: Any) -> Any:
-        if value is None:
-            if not self.nullable:
-                self._fail("Must not be null!")
-            return None
-        if self.trim and isinstance(value, str):
-            value = value.strip()
-        try:
-            return self.type(value)
-        except (TypeError, ValueError) as error:
-            self._fail(str(error))
-        return None
-
-    def parse(self) -> tuple[Any, bool]:
-        """(value, found)."""
-        results: list[Any] = []
-        for _, values in self._source():
-            for value in values:
-                converted = self._convert(value)
-                if self.choices and converted not in self.choices:
-                    self._fail(f"{converted} is not a valid choice")
-                results.append(converted)
-            if results:
-                break
-        if not results:
-            if self.required:
-                where = " or ".join(_FRIENDLY_LOCATIONS.get(x, x) for x in self._locations())
-                self._fail(f"Missing required parameter in {where}")
-            default = self.default() if callable(self.default) else self.default
-            return default, False
-        return (results if self.action == "append" else results[0]), True
-
-
-class RequestParser:
-    """`reqparse.RequestParser` reading `flask_compat.request` (the current request)."""
-
-    def __init__(self, bundle_errors: bool = False, **_: Any) -> None:
-        self.args: list[Argument] = []
-        self.bundle_errors = bundle_errors
-
-    def add_argument(self, *args: Any, **kwargs: Any) -> RequestParser:
-        argument = args[0] if args and isinstance(args[0], Argument) else Argument(*args, **kwargs)
-        self.args.append(argument)
-        return self
-
-    def parse_args(self, req: Any = None, strict: bool = False) -> ParsedArgs:
-        namespace = ParsedArgs()
-        for argument in self.args:
-            value, found = argument.parse()
-            if found or argument.store_missing:
-                namespace[argument.dest or argument.name] = value
-        return namespace
-
-    def copy(self) -> RequestParser:
-        parser = RequestParser(self.bundle_errors)
-        parser.args = list(self.args)
-        return parser
-
-    def replace_argument(self, name: str, *args: Any, **kwargs: Any) -> RequestParser:
-        self.remove_argument(name)
-        return self.add_argument(name, *args, **kwargs)
-
-    def remove_argument(self, name: str) -> RequestParser:
-        self.args = [argument for argument in self.args if argument.name != name]
-        return self
-
-
-reqparse = types.SimpleNamespace(RequestParser=RequestParser, Argument=Argument)
-
-
-# flask-restx namespaces --------------------------------------------------------------------
-
-
-class Namespace(_RestxDecorators):
-    """flask-restx's `Namespace(name, path=)`: `@ns.route(url)` on a `Resource` class."""
-
-    def __init__(
-        self, name: str, description: str | None = None, path: str | None = None, **_: Any
-    ) -> None:
-        self.name = name
-        self.description = description
-        self.path = (path or f"/{name}").rstrip("/")
-        self.apis: list[Api] = []
-        self.resources: list[tuple[type[Resource], tuple[str, ...], dict[str, Any]]] = []
-
-    def add_resource(self, resource: type[Resource], *urls: str, **kwargs: Any) -> None:
-        self.resources.append((resource, urls, kwargs))
-        for api in self.apis:
-            api.add_resource(resource, *(self.path + url for url in urls), **kwargs)
-
-    def route(self, *urls: str, **kwargs: Any) -> Callable[[type[Resource]], type[Resource]]:
-        def decorator(cls: type[Resource]) -> type[Resource]:
-            self.add_resource(cls, *urls, **kwargs)
-            return cls
-
-        return decorator

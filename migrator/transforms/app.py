@@ -81,20 +81,20 @@ class AppConcern(Concern):
             registration = self._hook(owner, method)
             return nodes.call(registration, list(updated_node.args), like=updated_node)
         if method == "app_context" and obj.kind == "app" and state.enabled(Rule.APP):
-            module = state.use_compat_module(self.context)
+            module = state.use_compat_module(self.context, "app_context")
             return nodes.call(f"{module}.app_context", [nodes.posarg(owner)])
         return updated_node
 
     def _install(self, fastapi_call: cst.Call, flask_call: cst.Call) -> cst.Call:
         self.state.add_import(self.context, "fastapi", "FastAPI")
-        module = self.state.use_compat_module(self.context)
+        module = self.state.use_compat_module(self.context, "install")
         self.state.applied_rule(Rule.APP)
         args = [nodes.posarg(fastapi_call), *flask_call.args]
         return nodes.call(f"{module}.install", args, like=flask_call)
 
     def _hook(self, owner: cst.BaseExpression, method: str) -> cst.Call:
         function, app_wide = HOOKS[method]
-        module = self.state.use_compat_module(self.context)
+        module = self.state.use_compat_module(self.context, function)
         args = [nodes.posarg(owner)]
         if app_wide:
             args.append(nodes.kwarg("app_wide", cst.Name("True")))
@@ -144,7 +144,7 @@ class AppConcern(Concern):
         if attr not in KNOWN_ATTRIBUTES and not attr.startswith("__"):
             # Flask-only API (app.jinja_env, app.url_map...) or the project's own attribute:
             # both live on the support module's Flask-like view of the app.
-            module = self.state.use_compat_module(self.context)
+            module = self.state.use_compat_module(self.context, "flask_app")
             note = f"app.{attr} goes through flask_compat.flask_app (Flask's app API)"
             if note not in self.state.notes:
                 self.state.notes.append(note)

@@ -22,6 +22,7 @@ from libcst.metadata import MetadataWrapper
 
 from migrator.project import FlaskObject, ProjectFacts, RulePlan, SourceFile
 from migrator.rules import Rule
+from migrator.templates import provider
 from migrator.transforms.scheduled_imports import (
     STATEMENT_TYPES,
     LeadingLines,
@@ -174,7 +175,7 @@ class FunctionInfo:
     response_names: set[str] = field(default_factory=set)
     statement_index: int = -1
     top_statements: dict[int, int] = field(default_factory=dict)
-    keep_returns: bool = False  # a flask-restful method: flask_compat turns returns into JSON
+    keep_returns: bool = False  # a flask-restful method: flask_views turns returns into JSON
     schema_loads: set[int] = field(default_factory=set)  # `schema.load(...)` calls lifted
 
     @property
@@ -356,9 +357,15 @@ class FileState:
     ) -> None:
         AddImportsVisitor.add_needed_import(context, module, obj, asname)
 
-    def use_compat_module(self, context: CodemodContext) -> str:
-        """Import the support module itself; returns the name to reference it by."""
-        package, _, name = self.compat.rpartition(".")
+    def support(self, name: str) -> str:
+        """The generated module providing `name`: the core support module, or the optional
+        one holding it (`MethodView` → `pkg.flask_views`), which is then written too."""
+        return self.facts.support_module(provider(name))
+
+    def use_compat_module(self, context: CodemodContext, provides: str) -> str:
+        """Import the support module that provides `provides` itself; returns the name to
+        reference it by (`module.provides`)."""
+        package, _, name = self.support(provides).rpartition(".")
         if package:
             AddImportsVisitor.add_needed_import(context, package, name)
         else:
@@ -366,8 +373,10 @@ class FileState:
         return name
 
     def use_compat_name(self, context: CodemodContext, name: str) -> None:
-        AddImportsVisitor.add_needed_import(context, self.compat, name)
-        RemoveImportsVisitor.remove_unused_import(context, self.compat, name)
+        """`from <the support module providing name> import name`."""
+        module = self.support(name)
+        AddImportsVisitor.add_needed_import(context, module, name)
+        RemoveImportsVisitor.remove_unused_import(context, module, name)
 
 
 class Concern(ContextAwareTransformer):

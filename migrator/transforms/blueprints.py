@@ -111,13 +111,13 @@ class BlueprintConcern(Concern):
         folders = self._registered_folders(call)
         if not folders:
             return updated_node
-        module = self.state.use_compat_module(self.context)
         import_name = nodes.arg_value(call, 1, "import_name") or cst.Name("__name__")
         registrations: list[cst.Call] = []
         if "template_folder" in folders:
             self.state.applied_rule(Rule.TEMPLATES)
             folder = folders["template_folder"]
             args = [nodes.posarg(import_name), nodes.posarg(folder)]
+            module = self.state.use_compat_module(self.context, "template_folder")
             registrations.append(nodes.call(f"{module}.template_folder", args))
         if "static_folder" in folders:
             name = nodes.arg_value(call, 0, "name") or nodes.string("")
@@ -126,6 +126,7 @@ class BlueprintConcern(Concern):
             args.append(nodes.posarg(folders["static_folder"]))
             if "static_url_path" in folders:
                 args.append(nodes.kwarg("static_url_path", folders["static_url_path"]))
+            module = self.state.use_compat_module(self.context, "static_folder")
             registrations.append(nodes.call(f"{module}.static_folder", args))
         lines = [cst.SimpleStatementLine([cst.Expr(call)]) for call in registrations]
         return cst.FlattenSentinel([updated_node, *lines])

@@ -55,7 +55,7 @@ CLASS_VIEW_MODULES = frozenset(
 )
 # flask-restful helpers that stay imported from it (they read Flask's request): a note each.
 RESTFUL_KEPT: dict[str, str] = {
-    "reqparse": "reqparse.RequestParser runs on flask_compat's (flask-restful's rules, "
+    "reqparse": "reqparse.RequestParser runs on flask_views' (flask-restful's rules, "
     "its 400 bodies): consider query/body parameters",
     "marshal_with": "marshal_with (flask_restful) still shapes the output: check it "
     "works on the returned data, or use a response model",
@@ -64,11 +64,11 @@ RESTFUL_KEPT: dict[str, str] = {
     "marshal_with use their `output`): the package must stay installed",
 }
 CLASS_ATTRIBUTES: dict[str, str] = {
-    "decorators": "class decorators= are applied by flask_compat as Flask did: check they "
+    "decorators": "class decorators= are applied by flask_views as Flask did: check they "
     "work without Flask (a Flask-specific one must be ported)",
-    "method_decorators": "method_decorators are applied by flask_compat.Resource: check they "
+    "method_decorators": "method_decorators are applied by flask_views.Resource: check they "
     "work without Flask",
-    "init_every_request": "init_every_request is ignored: flask_compat makes an instance "
+    "init_every_request": "init_every_request is ignored: flask_views makes an instance "
     "per request",
 }
 
@@ -106,20 +106,20 @@ def class_view_rule(
     if not is_class_view(state, view):
         if not _known_only_at_run_time(state, view):
             return None
-        helper = "add_view"  # a class view or a function: flask_compat decides at run time
+        helper = "add_view"  # a class view or a function: flask_views decides at run time
         note = (
             f"add_url_rule({nodes.code(view)}) registers a view known only at run time: "
-            "flask_compat.add_view (class views get one route per method)"
+            "flask_views.add_view (class views get one route per method)"
         )
         if note not in state.notes:
             state.notes.append(note)
-    module = state.use_compat_module(concern.context)
     rule_node = nodes.arg_value(updated, 0, "rule")
     rule = nodes.literal_str(rule_node)
     path: cst.BaseExpression
     if rule is not None:
         path = nodes.string(convert_rule(rule).path)
     else:
+        module = state.use_compat_module(concern.context, "path")
         path = nodes.call(f"{module}.path", [nodes.posarg(rule_node or nodes.expr('""'))])
     rule_arg = nodes.find_arg(updated, 0, "rule")
     view_arg = nodes.find_arg(updated, 2, "view_func")
@@ -146,6 +146,7 @@ def class_view_rule(
                 f"add_url_rule({keyword}=) of a class view is dropped: {nodes.code(original)[:60]}"
             )
     state.applied_rule(Rule.CLASS_VIEW)
+    module = state.use_compat_module(concern.context, helper)
     return updated.with_changes(func=nodes.expr(f"{module}.{helper}"), args=args)
 
 
@@ -216,13 +217,13 @@ class ClassViewConcern(Concern):
                 if note not in info.review:
                     info.review.append(note)
         info.notes.append(
-            f"method of class view {class_name}: flask_compat makes an instance per request"
+            f"method of class view {class_name}: flask_views makes an instance per request"
         )
         info.review.extend(n for n in self.class_notes.get(owner, []) if n not in info.review)
         if kind == "resource":
             info.keep_returns = True
             info.notes.append(
-                "returns kept: flask_compat.Resource answers them as JSON (flask-restful's "
+                "returns kept: flask_views.Resource answers them as JSON (flask-restful's "
                 "output_json)"
             )
             state.applied_rule(Rule.RESTFUL)
@@ -242,7 +243,7 @@ class ClassViewConcern(Concern):
                 view.review.append(note)
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
-        """`api.add_resource(C, "/a/<int:id>")`: the rules converted for `flask_compat.Api`."""
+        """`api.add_resource(C, "/a/<int:id>")`: the rules converted for `flask_views.Api`."""
         from migrator.transforms.routes import convert_rule
 
         func = original_node.func
@@ -295,7 +296,7 @@ class ClassViewConcern(Concern):
                 else (name if name != compat_name else None)
             )
             AddImportsVisitor.add_needed_import(
-                self.context, self.state.compat, compat_name, asname
+                self.context, self.state.support(compat_name), compat_name, asname
             )
             self.state.applied_rule(rule)
             moved = True

@@ -39,7 +39,7 @@ class CliConcern(Concern):
         obj = self.state.flask_object(original_node.value)
         if obj is None or obj.kind != "app" or not self.state.enabled(Rule.CLI):
             return updated_node
-        module = self.state.use_compat_module(self.context)
+        module = self.state.use_compat_module(self.context, "cli")
         self._applied(
             f"app.cli commands are on {module}.cli(app): run them with `python -m "
             f"{self.state.facts.cli_module} --app IMPORT COMMAND` (the `flask` command no "
@@ -55,7 +55,7 @@ class CliConcern(Concern):
             return updated_node  # Flask's takes keywords only: this is already the compat one
         if not self.state.enabled(Rule.CLI):
             return updated_node
-        module = self.state.use_compat_module(self.context)
+        module = self.state.use_compat_module(self.context, "test_cli_runner")
         self._applied(None)
         args = [nodes.posarg(func.value), *updated_node.args]
         return nodes.call(f"{module}.test_cli_runner", args, like=updated_node)

@@ -106,7 +106,7 @@ class ErrorConcern(Concern):
         name = self.state.flask_name(original_key) if original_key is not None else None
         if name is not None and name.startswith("werkzeug:"):
             key = cst.Integer(str(WERKZEUG_ERRORS[name.partition(":")[2]]))
-        module = self.state.use_compat_module(self.context)
+        module = self.state.use_compat_module(self.context, "errorhandler")
         args = [nodes.posarg(owner), nodes.posarg(key)]
         if app_wide:
             args.append(nodes.kwarg("app_wide", cst.Name("True")))

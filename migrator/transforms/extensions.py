@@ -58,7 +58,7 @@ LOGIN_NAMES: dict[str, str] = {
     "AnonymousUserMixin": "AnonymousUser",
 }
 LOGIN_NOTE = (
-    "uses flask_login through flask_compat's stub: fill in flask_compat.load_user "
+    "uses flask_login through flask_views' stub: fill in flask_views.load_user "
     "(who makes the request), or use the CurrentUser dependency"
 )
 
@@ -67,8 +67,8 @@ def decorator_note(decorator: str, package: str) -> str:
     """The report line for a view decorated by an extension (`@limiter.limit`)."""
     if package == "flask_login":
         return (
-            f"@{decorator} (Flask-Login) runs on flask_compat's stub: fill in "
-            "flask_compat.load_user, or use the CurrentUser dependency"
+            f"@{decorator} (Flask-Login) runs on flask_views' stub: fill in "
+            "flask_views.load_user, or use the CurrentUser dependency"
         )
     distribution, counterpart = EXTENSIONS.get(package, (package, "a dependency on the route"))
     return (
@@ -227,14 +227,15 @@ class ExtensionConcern(Concern):
             target = LOGIN_NAMES.get(name)
             if target is None:
                 kept.append(alias)
-                self._note(f"flask_login.{name} is not provided by flask_compat (kept)")
+                self._note(f"flask_login.{name} is not provided by flask_views (kept)")
                 continue
             asname = (
                 alias.asname.name.value
                 if alias.asname is not None and isinstance(alias.asname.name, cst.Name)
                 else (name if name != target else None)
             )
-            AddImportsVisitor.add_needed_import(self.context, self.state.compat, target, asname)
+            module = self.state.support(target)
+            AddImportsVisitor.add_needed_import(self.context, module, target, asname)
         self.state.applied_rule(Rule.LOGIN)
         self._note(LOGIN_NOTE)
         if not kept:

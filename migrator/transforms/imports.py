@@ -82,7 +82,7 @@ class ImportsConcern(Concern):
             rule = RULE_FOR_MOVE.get(short or "")
             destination = module
             if short in COMPAT_PROVIDED and rule is not None and self.state.enabled(rule):
-                destination = self.state.compat
+                destination = self.state.support(short)
             elif short in MOVED_TO_FASTAPI and rule is not None and self.state.enabled(rule):
                 destination = "fastapi"
             elif short in CONVERTED or (short or "").startswith("werkzeug:"):
@@ -95,11 +95,13 @@ class ImportsConcern(Concern):
         if list(groups) == [module]:
             return updated_node
         # The statement stays where it is, for the module keeping the most names.
-        in_place = (
-            module
-            if module in groups
-            else (self.state.compat if self.state.compat in groups else "fastapi")
-        )
+        supports = [group for group in groups if group not in (module, "fastapi")]
+        if module in groups:
+            in_place = module
+        elif supports:  # the core first: it is where most names go
+            in_place = self.state.compat if self.state.compat in supports else supports[0]
+        else:
+            in_place = "fastapi"
         for destination, aliases in groups.items():
             if destination == in_place:
                 continue

@@ -435,17 +435,18 @@ class RequestConcern(Concern):
                 return None
             silent, force = flags.pop()
             options = "silent=True" if silent else "force=True" if force else ""
-            annotation = f"Annotated[Any, Body(), {self._compat()}.json_body({options})]"
+            annotation = f"Annotated[Any, Body(), {self._compat('json_body')}.json_body({options})]"
             return annotation, ("None" if silent else None), not silent, None
         if kind == "raw":
-            return f"Annotated[bytes, Depends({self._compat()}.raw_body)]", None, True, None
+            module = self._compat("raw_body")
+            return f"Annotated[bytes, Depends({module}.raw_body)]", None, True, None
         assert key is not None
         marker = MARKERS[kind]
         if kind in ("form", "file") and not methods <= BODY_METHODS and "item" in variants:
             return None
         value_type = "FileStorage" if kind == "file" else "str"
         if kind == "file":
-            value_type = f"{self._compat()}.FileStorage"
+            value_type = f"{self._compat('FileStorage')}.FileStorage"
         if variants == {"getlist"}:
             if any(read.type_ is not None for read in reads):
                 return None
@@ -484,7 +485,7 @@ class RequestConcern(Concern):
         simple = self._simple_type(type_node)
         default_value = nodes.literal(default_node, object()) if default_node is not None else None
         type_code = nodes.code(type_node)
-        converter = f"{self._compat()}.arg_type({type_code}" + (
+        converter = f"{self._compat('arg_type')}.arg_type({type_code}" + (
             f", {default})" if not optional else ")"
         )
         if simple is not None and (optional or type(default_value).__name__ == simple):
@@ -589,8 +590,9 @@ class RequestConcern(Concern):
             return nodes.expr(f'{name}.decode(errors="replace")')
         return cst.Name(name)
 
-    def _compat(self) -> str:
-        return self.state.use_compat_module(self.context)
+    def _compat(self, name: str) -> str:
+        """Import the support module providing `name`; the name to reference it by."""
+        return self.state.use_compat_module(self.context, name)
 
     # rewriting ---------------------------------------------------------------------------
 
@@ -733,7 +735,7 @@ class RequestConcern(Concern):
         if template is not None and self.state.enabled(Rule.REQUEST_ATTRS):
             self._need_request(view)
             self.state.applied_rule(Rule.REQUEST_ATTRS)
-            compat = self._compat() if "{compat}" in template else ""
+            compat = self._compat(attr) if "{compat}" in template else ""
             return nodes.expr(template.format(r=self._request_name(view), compat=compat))
         return self._proxy(view, "request", updated_node)
 
@@ -742,7 +744,7 @@ class RequestConcern(Concern):
     ) -> cst.BaseExpression:
         if not self.state.enabled(Rule.GLOBALS):
             return updated_node
-        module = self._compat()
+        module = self._compat(name)
         view.uses_compat = True
         note = (
             f"reads flask_compat.{name}.{updated_node.attr.value} (Flask semantics, request-scoped)"
@@ -760,7 +762,7 @@ class RequestConcern(Concern):
             return updated_node
         name = self.state.flask_name(original_node)
         if name in ("request", "g", "current_app") and self.state.enabled(Rule.GLOBALS):
-            module = self._compat()
+            module = self._compat(name)
             view.uses_compat = True
             note = f"passes flask_compat.{name} on (Flask semantics, request-scoped)"
             if note not in view.review:

@@ -266,7 +266,7 @@ class RouteConcern(Concern):
             for name in convert_rule(rule).imports:
                 self.state.add_import(self.context, *name)
         else:
-            module = self.state.use_compat_module(self.context)
+            module = self.state.use_compat_module(self.context, "path")
             path_arg = nodes.call(f"{module}.path", [nodes.posarg(rule_node or nodes.expr('""'))])
         kept: list[cst.Arg] = []
         endpoint = nodes.literal_str(nodes.arg_value(call, None, "endpoint"))
@@ -385,7 +385,7 @@ class RouteConcern(Concern):
         if rule is not None:
             path: cst.BaseExpression = nodes.string(convert_rule(rule).path)
         else:
-            module = self.state.use_compat_module(self.context)
+            module = self.state.use_compat_module(self.context, "path")
             path = nodes.call(f"{module}.path", [nodes.posarg(rule_node or nodes.expr('""'))])
         args = [nodes.posarg(path), nodes.posarg(view)]
         methods = nodes.arg_value(updated_node, None, "methods")

@@ -133,7 +133,7 @@ def body_annotation(
         state.add_import(concern.context, module, model)
     assert isinstance(load.func, cst.Attribute)
     schema = nodes.code(load.func.value)
-    compat = state.use_compat_module(concern.context)
+    compat = state.use_compat_module(concern.context, "schema_body")
     options = ", force=True" if force else ""
     value = "list[dict[str, Any]]" if use.many else "dict[str, Any]"
     info.schema_loads.add(id(load))

@@ -252,7 +252,7 @@ class TestClientConcern(Concern):
             and self.state.enabled(Rule.TEST_CLIENT)
             and self._is_app(func.value)
         ):
-            module = self.state.use_compat_module(self.context)
+            module = self.state.use_compat_module(self.context, "test_request_context")
             self.state.applied_rule(Rule.TEST_CLIENT)
             args = [nodes.posarg(updated_node.func.value), *updated_node.args]
             return nodes.call(f"{module}.test_request_context", args, like=updated_node)
@@ -280,7 +280,7 @@ class TestClientConcern(Concern):
             and self._is_client(func.value)
             and not updated_node.args
         ):
-            module = self.state.use_compat_module(self.context)
+            module = self.state.use_compat_module(self.context, "session_transaction")
             self.state.applied_rule(Rule.TEST_CLIENT)
             owner = updated_node.func.value
             return nodes.call(f"{module}.session_transaction", [nodes.posarg(owner)])
@@ -363,7 +363,7 @@ class TestClientConcern(Concern):
             return nodes.kwarg("content", data)
         if isinstance(data, cst.Dict) and not _has_tuple_values(data):
             return nodes.kwarg("data", data)
-        module = self.state.use_compat_module(self.context)
+        module = self.state.use_compat_module(self.context, "test_body")
         helper = nodes.call(f"{module}.test_body", [nodes.posarg(data)])
         return cst.Arg(helper, star="**")
 
@@ -375,7 +375,7 @@ class TestClientConcern(Concern):
         attr = original_node.attr.value
         owner = updated_node.value
         if attr == "application" and self._is_client(original_node.value):
-            module = self.state.use_compat_module(self.context)
+            module = self.state.use_compat_module(self.context, "flask_app")
             self.state.applied_rule(Rule.TEST_CLIENT)
             app = cst.Attribute(owner, cst.Name("app"))
             return nodes.call(f"{module}.flask_app", [nodes.posarg(app)])
@@ -384,7 +384,7 @@ class TestClientConcern(Concern):
             if attr not in FLASK_APP_ATTRIBUTES:
                 return updated_node
             # an `app` fixture the gathering pass could not type: Flask's app API
-            module = self.state.use_compat_module(self.context)
+            module = self.state.use_compat_module(self.context, "flask_app")
             self.state.applied_rule(Rule.TEST_CLIENT)
             return updated_node.with_changes(
                 value=nodes.call(f"{module}.flask_app", [nodes.posarg(owner)])

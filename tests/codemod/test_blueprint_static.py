@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 
 from migrator.cli import main
-from tests.codemod.migrated import imported_from
+from tests.codemod.migrated import SUPPORT_MODULES, imported_from
 from tests.codemod.test_class_views import _module
 
 CASE = Path(__file__).parent / "cases" / "blueprints" / "static.before.py"
@@ -39,7 +39,7 @@ async def test_blueprint_static_files_are_served_as_flask(tmp_path: Path) -> Non
     out = tmp_path / "out"
     assert main([str(project), "--out", str(out), "--jobs", "1"]) == 0
     flask_client = _module(project / "bsapp.py", "legacy_bsapp").app.test_client()
-    with imported_from(out / "site", "flask_compat"):
+    with imported_from(out / "site", *SUPPORT_MODULES):
         migrated = _module(out / "site" / "bsapp.py", "migrated_bsapp").app
         transport = httpx.ASGITransport(app=migrated)
         async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:

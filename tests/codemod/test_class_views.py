@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from migrator.cli import main
-from tests.codemod.migrated import imported_from
+from tests.codemod.migrated import SUPPORT_MODULES, imported_from
 
 CASES = Path(__file__).parent / "cases" / "class_views"
 
@@ -38,7 +38,7 @@ async def _compare(
     out = tmp_path / "out"
     assert main([str(source), "--out", str(out), "--jobs", "1"]) == 0
     flask_client = _module(source, f"legacy_{case}").app.test_client()
-    with imported_from(out, "flask_compat"):
+    with imported_from(out, *SUPPORT_MODULES):
         migrated = _module(out / f"{case}.py", f"migrated_{case}").app
         transport = httpx.ASGITransport(app=migrated)
         async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:

@@ -11,7 +11,7 @@ import httpx
 from migrator.cli import main
 from migrator.codemod import migrate
 from migrator.report import top_reasons
-from tests.codemod.migrated import imported_from
+from tests.codemod.migrated import SUPPORT_MODULES, imported_from
 from tests.codemod.test_class_views import _module
 
 APP = """
@@ -64,7 +64,7 @@ async def test_cors_and_login_required_answer_as_flask(tmp_path: Path) -> None:
             {"Origin": "https://example.com", "Access-Control-Request-Method": "GET"},
         ),
     ]
-    with imported_from(out, "flask_compat"):
+    with imported_from(out, *SUPPORT_MODULES):
         migrated = _module(out / "ext_app.py", "migrated_ext_app").app
         transport = httpx.ASGITransport(app=migrated)
         async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:

@@ -20,7 +20,7 @@ import pytest
 
 from migrator.cli import main
 from migrator.transforms.fallback import MOUNT_NOTE, retarget_imports
-from tests.codemod.migrated import imported_from, load
+from tests.codemod.migrated import SUPPORT_FILES, SUPPORT_MODULES, imported_from, load
 
 CASE = Path(__file__).parent / "cases" / "fallback" / "notes"
 DISABLE = ["--disable", "templates,url-for"]
@@ -53,7 +53,7 @@ def _tree(root: Path) -> dict[str, str]:
         for path in sorted(root.rglob("*"))
         if path.is_file()
         and "__pycache__" not in path.parts
-        and path.name not in ("flask_compat.py", "r.json")
+        and path.name not in (*SUPPORT_FILES, "r.json")
     }
 
 
@@ -65,7 +65,7 @@ def test_the_written_tree_is_the_expected_one(migrated: tuple[Path, dict[str, An
         shutil.copytree(
             out,
             expected,
-            ignore=shutil.ignore_patterns("__pycache__", "flask_compat.py", "r.json"),
+            ignore=shutil.ignore_patterns("__pycache__", "r.json", *SUPPORT_FILES),
         )
     assert _tree(out) == _tree(expected)
     assert "notes_flask_legacy/templates/index.html" in _tree(out)
@@ -164,7 +164,7 @@ async def test_a_one_file_project_gets_a_module_copy(tmp_path: Path) -> None:
         imported_from(out, "tiny"),
         imported_from(out, "tiny_flask_legacy"),
         imported_from(out, "flask_fallback"),
-        imported_from(out, "flask_compat"),
+        imported_from(out, *SUPPORT_MODULES),
     ):
         app: Any = load("tiny:app")
         assert set(app.openapi()["paths"]) == {"/api"}  # /page is Flask's, through the mount
@@ -196,7 +196,7 @@ async def test_a_class_view_left_behind_is_served_by_flask(tmp_path: Path) -> No
         imported_from(out, "cv"),
         imported_from(out, "cv_flask_legacy"),
         imported_from(out, "flask_fallback"),
-        imported_from(out, "flask_compat"),
+        imported_from(out, *SUPPORT_MODULES),
     ):
         app: Any = load("cv:app")
         assert set(app.openapi()["paths"]) == {"/api"}

@@ -11,7 +11,7 @@ import marshmallow
 import pydantic
 
 from migrator.cli import main
-from tests.codemod.migrated import imported_from
+from tests.codemod.migrated import SUPPORT_MODULES, imported_from
 from tests.codemod.test_class_views import _module
 
 CASE = Path(__file__).parent / "cases" / "marshmallow" / "schemas.before.py"
@@ -38,7 +38,7 @@ def test_models_accept_and_refuse_as_the_schemas(tmp_path: Path) -> None:
     source.write_text(CASE.read_text())
     out = tmp_path / "out"
     assert main([str(source), "--out", str(out), "--jobs", "1"]) == 0
-    with imported_from(out, "flask_compat"):
+    with imported_from(out, *SUPPORT_MODULES):
         migrated = _module(out / "schemas.py", "migrated_schemas")
     for payload in PAYLOADS:
         try:
@@ -78,7 +78,7 @@ async def test_views_loading_and_dumping_answer_as_flask(tmp_path: Path) -> None
     out = tmp_path / "out"
     assert main([str(source), "--out", str(out), "--jobs", "1"]) == 0
     flask_client = _module(source, "legacy_shop").app.test_client()
-    with imported_from(out, "flask_compat"):
+    with imported_from(out, *SUPPORT_MODULES):
         migrated = _module(out / "shop.py", "migrated_shop").app
         transport = httpx.ASGITransport(app=migrated)
         async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:

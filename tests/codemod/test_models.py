@@ -23,7 +23,7 @@ from contract_tests.openapi_diff import diff_specs
 from migrator.cli import main
 from migrator.errors import UserError
 from migrator.models import load_spec, operations, path_key
-from tests.codemod.migrated import imported_from, load
+from tests.codemod.migrated import SUPPORT_FILES, imported_from, load
 
 CASE = Path(__file__).parent / "cases" / "models" / "pets"
 SPEC = CASE / "spec.yaml"
@@ -42,7 +42,7 @@ def _tree(root: Path) -> dict[str, str]:
     return {
         path.relative_to(root).as_posix(): path.read_text()
         for path in sorted(root.rglob("*.py"))
-        if "__pycache__" not in path.parts and path.name != "flask_compat.py"
+        if "__pycache__" not in path.parts and path.name not in SUPPORT_FILES
     }
 
 
@@ -54,7 +54,7 @@ def test_the_written_tree_is_the_expected_one(migrated: tuple[Path, dict[str, An
         shutil.copytree(
             out,
             expected,
-            ignore=shutil.ignore_patterns("__pycache__", "flask_compat.py", "r.json"),
+            ignore=shutil.ignore_patterns("__pycache__", "r.json", *SUPPORT_FILES),
         )
     assert _tree(out) == _tree(expected)
 
@@ -132,7 +132,7 @@ def test_the_inferred_model_documents_the_keys_read(inferred: Path) -> None:
     if os.environ.get("UPDATE_CASES") == "1":
         shutil.rmtree(expected, ignore_errors=True)
         shutil.copytree(
-            inferred, expected, ignore=shutil.ignore_patterns("__pycache__", "flask_compat.py")
+            inferred, expected, ignore=shutil.ignore_patterns("__pycache__", *SUPPORT_FILES)
         )
     assert _tree(inferred) == _tree(expected)
     assert main([str(inferred / "pets"), "--check"]) == 0

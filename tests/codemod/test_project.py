@@ -18,7 +18,7 @@ import pytest
 
 from migrator.cli import main
 from migrator.codemod import compat_source
-from tests.codemod.migrated import imported_from, load
+from tests.codemod.migrated import SUPPORT_FILES, imported_from, load
 
 PROJECT = Path(__file__).parent / "cases" / "project" / "shop"
 
@@ -34,7 +34,7 @@ def _tree(root: Path) -> dict[str, str]:
     return {
         path.relative_to(root).as_posix(): path.read_text()
         for path in sorted(root.rglob("*.py"))
-        if "__pycache__" not in path.parts and path.name != "flask_compat.py"
+        if "__pycache__" not in path.parts and path.name not in SUPPORT_FILES
     }
 
 
@@ -43,7 +43,7 @@ def test_the_written_tree_is_the_expected_one(migrated: Path) -> None:
     if os.environ.get("UPDATE_CASES") == "1":
         shutil.rmtree(expected, ignore_errors=True)
         shutil.copytree(
-            migrated, expected, ignore=shutil.ignore_patterns("__pycache__", "flask_compat.py")
+            migrated, expected, ignore=shutil.ignore_patterns("__pycache__", *SUPPORT_FILES)
         )
     assert _tree(migrated) == _tree(expected)
     assert (migrated / "shop" / "flask_compat.py").read_text() == compat_source()

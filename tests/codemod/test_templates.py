@@ -21,7 +21,7 @@ from fastapi import APIRouter, FastAPI, Request
 
 from migrator.cli import main
 from migrator.templates import flask_compat
-from tests.codemod.migrated import imported_from, load
+from tests.codemod.migrated import SUPPORT_FILES, imported_from, load
 
 PROJECT = Path(__file__).parent / "cases" / "project" / "guestbook"
 
@@ -55,7 +55,7 @@ def _tree(root: Path) -> dict[str, str]:
     return {
         path.relative_to(root).as_posix(): path.read_text()
         for path in sorted(root.rglob("*"))
-        if path.is_file() and "__pycache__" not in path.parts and path.name != "flask_compat.py"
+        if path.is_file() and "__pycache__" not in path.parts and path.name not in SUPPORT_FILES
     }
 
 
@@ -64,9 +64,11 @@ def test_the_written_tree_is_the_expected_one(migrated: Path) -> None:
     if os.environ.get("UPDATE_CASES") == "1":
         shutil.rmtree(expected, ignore_errors=True)
         shutil.copytree(
-            migrated, expected, ignore=shutil.ignore_patterns("__pycache__", "flask_compat.py")
+            migrated, expected, ignore=shutil.ignore_patterns("__pycache__", *SUPPORT_FILES)
         )
     assert _tree(migrated) == _tree(expected)
+    generated = {path.name for path in (migrated / "guestbook").glob("flask_*.py")}
+    assert generated == {"flask_compat.py", "flask_templates.py"}  # no class views here
 
 
 def test_a_second_run_changes_nothing(migrated: Path, tmp_path: Path) -> None:

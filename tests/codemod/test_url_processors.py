@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 
 from migrator.cli import main
-from tests.codemod.migrated import imported_from
+from tests.codemod.migrated import SUPPORT_MODULES, imported_from
 from tests.codemod.test_class_views import _module
 
 CASE = Path(__file__).parent / "cases" / "hooks" / "url_processors.before.py"
@@ -22,7 +22,7 @@ async def test_url_processors_answer_as_flask(tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert main([str(source), "--out", str(out), "--jobs", "1"]) == 0
     flask_client = _module(source, "legacy_i18n").app.test_client()
-    with imported_from(out, "flask_compat"):
+    with imported_from(out, *SUPPORT_MODULES):
         migrated = _module(out / "i18n.py", "migrated_i18n").app
         transport = httpx.ASGITransport(app=migrated)
         async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:

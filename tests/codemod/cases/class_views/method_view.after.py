@@ -2,7 +2,9 @@
 
 from fastapi import Body, FastAPI, Response
 import flask_compat
-from flask_compat import JSONResponse, MethodView, View
+from flask_compat import JSONResponse
+import flask_views
+from flask_views import MethodView, View
 from typing import Annotated, Any
 
 app = FastAPI()
@@ -56,11 +58,11 @@ class Health(View):
 
 
 item_view = ItemAPI.as_view("item", ITEMS)
-flask_compat.add_class_view(app, "/items/{item_id:int}", item_view)
-flask_compat.add_class_view(
+flask_views.add_class_view(app, "/items/{item_id:int}", item_view)
+flask_views.add_class_view(
     app,
     "/items/",
     ItemListAPI.as_view("items"),
     methods=["GET", "POST"],  # both methods of the class
 )
-flask_compat.add_class_view(app, "/health", Health.as_view("health"), name="health")
+flask_views.add_class_view(app, "/health", Health.as_view("health"), name="health")

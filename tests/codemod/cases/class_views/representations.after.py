@@ -3,7 +3,7 @@
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 import flask_compat
-from flask_compat import Api, Resource
+from flask_views import Api, Resource
 
 app = FastAPI()
 flask_compat.install(app, __name__)

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter, Body, FastAPI
 import flask_compat
-from flask_compat import Api, Resource, reqparse, restful_abort as abort
+from flask_views import Api, Resource, reqparse, restful_abort as abort
 from typing import Annotated, Any
 
 app = FastAPI()

@@ -3,7 +3,7 @@
 from flask_restx import fields
 from fastapi import FastAPI
 import flask_compat
-from flask_compat import Api, Resource
+from flask_views import Api, Resource
 
 app = FastAPI()
 flask_compat.install(app, __name__)

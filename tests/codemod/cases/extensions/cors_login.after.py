@@ -4,7 +4,8 @@ from flask_caching import Cache
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 import flask_compat
-from flask_compat import JSONResponse, LoginManager, current_user, login_required
+from flask_compat import JSONResponse
+from flask_views import LoginManager, current_user, login_required
 
 app = FastAPI()
 flask_compat.install(app, __name__)

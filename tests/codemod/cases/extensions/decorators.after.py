@@ -8,7 +8,8 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from fastapi import FastAPI
 import flask_compat
-from flask_compat import JSONResponse, login_required
+from flask_compat import JSONResponse
+from flask_views import login_required
 
 app = FastAPI()
 flask_compat.install(app, __name__)

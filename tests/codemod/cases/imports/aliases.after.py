@@ -1,8 +1,9 @@
 """Names are resolved by what they refer to, not how they are spelled."""
 
-from flask_compat import JSONResponse, request, templates
+from flask_compat import JSONResponse, request
 from flask_compat import request as rq
 
+from flask_templates import templates  # a view returning it: templates.TemplateResponse
 from fastapi import FastAPI, Request
 import flask_compat
 

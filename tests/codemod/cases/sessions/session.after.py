@@ -3,7 +3,8 @@
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse
 import flask_compat
-from flask_compat import flash, get_flashed_messages, session, url_for
+from flask_compat import session, url_for
+from flask_templates import flash, get_flashed_messages
 
 app = FastAPI()
 flask_compat.install(app, __name__)

@@ -2,7 +2,8 @@
 
 from fastapi import FastAPI, Request
 import flask_compat
-from flask_compat import make_response, render_template, render_template_string, templates, url_for
+from flask_compat import make_response, url_for
+from flask_templates import render_template, render_template_string, templates
 
 app = FastAPI()
 flask_compat.install(app, __name__, template_folder="pages")

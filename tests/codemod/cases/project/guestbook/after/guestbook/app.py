@@ -3,7 +3,8 @@
 from fastapi import FastAPI, Form, Request
 from fastapi.responses import RedirectResponse
 from guestbook import flask_compat
-from guestbook.flask_compat import flash, session, templates, url_for
+from guestbook.flask_compat import session, url_for
+from guestbook.flask_templates import flash, templates
 from typing import Annotated
 
 app = FastAPI()
