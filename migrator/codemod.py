@@ -306,20 +306,22 @@ def add_optional_support(result: MigrationResult) -> None:
     wanted = {facts.support_module(template): template for template in templates.OPTIONAL}
     used: set[str] = set()
     root = facts.src.resolve().parent
-    converted = {f.relpath: f.new for f in result.files if f.new is not None}
+    # The project's files as converted, and the generated ones (the CLI runner imports
+    # flask_commands) as written or as found from an earlier run.
+    texts = {f.relpath: f.new for f in result.files if f.new is not None}
+    packages = {f.relpath: f.package for f in facts.files}
     for file in facts.files:
-        text = converted.get(file.relpath)
-        if text is None:
-            path = root / file.relpath
-            if not path.exists():
-                continue
-            text = path.read_text(errors="replace")
+        path = root / file.relpath
+        if file.relpath not in texts and path.exists():
+            texts[file.relpath] = path.read_text(errors="replace")
+    for relpath, text in sorted(texts.items()):
         if any(module.rpartition(".")[2] in text for module in wanted):
-            used |= _imported_modules(text, file.package) & wanted.keys()
+            package = packages.get(relpath, facts.compat_module.rpartition(".")[0])
+            used |= _imported_modules(text, package) & wanted.keys()
     for module in sorted(used):
         template = wanted[module]
         relpath = facts.support_relpath(template)
-        text = templates.generated_source(template, facts.compat_module)
+        text = templates.generated_source(template, facts.support_module)
         add_generated(
             result, relpath, text, f"generated support module ({template})", regenerate=False
         )

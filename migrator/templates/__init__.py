@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import ast
 import functools
+import re
+from collections.abc import Callable
 from importlib import resources
 
 CORE = "flask_compat"
-OPTIONAL = ("flask_templates", "flask_views")
-# How an optional module names the core in its template; the project's core replaces it.
-CORE_IMPORT = f"migrator.templates.{CORE}"
+OPTIONAL = ("flask_commands", "flask_templates", "flask_views")
+# How the templates name each other (`from migrator.templates.flask_compat import ...`).
+_TEMPLATE_NAME = re.compile(r"\bmigrator\.templates\.(\w+)")
 
 
 def source(template: str) -> str:
@@ -22,9 +24,10 @@ def source(template: str) -> str:
     return resources.files(__name__).joinpath(f"{template}.py").read_text()
 
 
-def generated_source(template: str, compat_module: str) -> str:
-    """A module's text as the project receives it: importing the project's core."""
-    return source(template).replace(CORE_IMPORT, compat_module)
+def generated_source(template: str, module_of: Callable[[str], str]) -> str:
+    """A module's text as the project receives it: `migrator.templates.<name>` (how the
+    templates name each other) becomes `module_of(name)`, the project's module."""
+    return _TEMPLATE_NAME.sub(lambda found: module_of(found[1]), source(template))
 
 
 @functools.cache

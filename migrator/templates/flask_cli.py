@@ -4,15 +4,15 @@
 
 `--app` takes what `flask --app` took (`module`, `module:app`, `module:create_app(...)`, a
 file); without it, $FLASK_APP, else `wsgi.py` or `app.py` in the working directory. The
-commands are the ones the app registers on `flask_compat.cli(app)` (its `app.cli` under
+commands are the ones the app registers on `flask_commands.cli(app)` (its `app.cli` under
 Flask), each run inside the app's context; `run` serves the app with uvicorn and `routes`
-lists its routes. The runner is `flask_compat.run_cli`: this module only exists so that
-`python -m` runs it without importing the support module a second time.
+lists its routes. The runner is `flask_commands.run_cli`: this module only exists so that
+`python -m` runs it without importing that module a second time.
 """
 
 from __future__ import annotations
 
-from migrator.templates.flask_compat import run_cli
+from migrator.templates.flask_commands import run_cli
 
 if __name__ == "__main__":
     run_cli(prog_name="python -m migrator.templates.flask_cli")

@@ -20,14 +20,11 @@ keeps the migrated service answering the way the Flask one did, for what clients
 - `url_for` giving Flask's relative paths, the app's Jinja environment, `session` on
   Starlette's signed-cookie sessions keyed by `SECRET_KEY` (itsdangerous), and helpers for
   the migrated test suite (`test_body`, `test_request_context`, `session_transaction`);
-- the app's CLI commands: `cli(app)` is `app.cli` (an `AppGroup`), `run_cli` is the `flask`
-  command (`python -m <package>.flask_cli --app IMPORT COMMAND`, click imported then),
-  `test_cli_runner(app)` is `app.test_cli_runner()`.
 
 It imports FastAPI and Starlette only (python-multipart for forms), never Flask. What only
 some projects use is generated beside it, when the project uses it, and imports it:
 `flask_templates` (templates, `flash`), `flask_views` (class-based views, flask-restful,
-flask_login).
+flask_login), `flask_commands` (the app's CLI commands).
 """
 
 from __future__ import annotations
@@ -39,7 +36,6 @@ import datetime as dt
 import decimal
 import email.utils
 import errno
-import functools
 import importlib
 import inspect
 import json
@@ -89,7 +85,6 @@ __all__ = [
     "FlaskSessionMiddleware",
     "HTTPError",
     "JSONResponse",
-    "ScriptInfo",
     "UrlMap",
     "abort",
     "after_request",
@@ -97,7 +92,6 @@ __all__ = [
     "arg_type",
     "authorization",
     "before_request",
-    "cli",
     "current_app",
     "errorhandler",
     "flask_app",
@@ -105,12 +99,10 @@ __all__ = [
     "install",
     "json_body",
     "jsonify",
-    "locate_app",
     "make_response",
     "path",
     "raw_body",
     "request",
-    "run_cli",
     "schema_body",
     "secure_filename",
     "send_file",
@@ -122,12 +114,10 @@ __all__ = [
     "teardown_request",
     "template_folder",
     "test_body",
-    "test_cli_runner",
     "test_request_context",
     "url_defaults",
     "url_for",
     "url_value_preprocessor",
-    "with_appcontext",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -1422,6 +1412,21 @@ class Config(dict[str, Any]):
         return result
 
 
+# Flask app API the optional modules provide, registered when they are imported
+# (`flask_commands`: `cli`, `test_cli_runner`): the core never imports them.
+_app_attributes: dict[str, Callable[..., Any]] = {}
+
+
+def _app_attribute(name: str) -> Callable[..., Any]:
+    found = _app_attributes.get(name)
+    if found is None:
+        raise RuntimeError(
+            f"app.{name} is in flask_commands.py, which `migrate` generates for projects with"
+            " CLI commands: import it (or run `migrate` again)"
+        )
+    return found
+
+
 class FlaskApp:
     """The FastAPI app with Flask's app attributes (`config`, `extensions`, `logger`, ...)."""
 
@@ -1455,10 +1460,10 @@ class FlaskApp:
 
     @property
     def cli(self) -> Any:
-        return cli(self.fastapi)
+        return _app_attribute("cli")(self.fastapi)
 
     def test_cli_runner(self, **kwargs: Any) -> Any:
-        return test_cli_runner(self.fastapi, **kwargs)
+        return _app_attribute("test_cli_runner")(self.fastapi, **kwargs)
 
     def make_response(self, *args: Any) -> Response:
         return make_response(*args)
@@ -1612,258 +1617,6 @@ def app_context(app: FastAPI) -> Iterator[FlaskApp]:
 request = FlaskRequest()
 g = AppGlobals()
 current_app = cast(FlaskApp, _CurrentApp())
-
-
-# --- the Flask CLI: `app.cli`, `flask --app X command`, `app.test_cli_runner()` -----------
-# click comes with uvicorn (and with Flask before); it is imported only when a CLI is used.
-
-
-class ScriptInfo:
-    """`flask.cli.ScriptInfo`: how the CLI finds the app (an import string, or a factory)."""
-
-    def __init__(
-        self,
-        app_import_path: str | None = None,
-        create_app: Callable[[], FastAPI] | None = None,
-        **_: Any,
-    ) -> None:
-        self.app_import_path = app_import_path
-        self.create_app = create_app
-        self.data: dict[str, Any] = {}
-        self._loaded_app: FastAPI | None = None
-
-    def load_app(self) -> FastAPI:
-        if self._loaded_app is None:
-            if self.create_app is not None:
-                self._loaded_app = self.create_app()
-            else:
-                self._loaded_app = locate_app(self.app_import_path)
-        return self._loaded_app
-
-
-def locate_app(import_path: str | None) -> FastAPI:
-    """The app `--app` names, by Flask's rules: `module`, `module:name`, `module:factory(args)`
-    or a file path; a module alone gives its `app`/`application`, its only app, or what its
-    `create_app`/`make_app` returns; no `--app` reads $FLASK_APP, then looks for `wsgi.py`
-    and `app.py` (`--help` lists the app's commands before `--app` is read)."""
-    import_path = import_path or os.environ.get("FLASK_APP")
-    if not import_path:
-        for module_name in ("wsgi", "app"):
-            if os.path.exists(f"{module_name}.py"):
-                return locate_app(module_name)
-        raise LookupError("could not locate an app: use --app IMPORT or set FLASK_APP")
-    path, _, name = import_path.partition(":")
-    if path.endswith(".py") or os.sep in path:
-        folder, file = os.path.split(os.path.abspath(path))
-        path = file.removesuffix(".py")
-        if os.path.basename(path) == "__init__":
-            folder, path = os.path.split(folder)
-        sys.path.insert(0, folder)
-    elif os.getcwd() not in sys.path and "" not in sys.path:
-        sys.path.insert(0, os.getcwd())  # as `flask` and `python -m` do
-    module = importlib.import_module(path)
-    found = _app_in(module, name) if name else _best_app(module)
-    if not isinstance(found, FastAPI):
-        raise LookupError(f"{import_path!r} does not name an app (got {type(found).__name__})")
-    return found
-
-
-def _app_in(module: types.ModuleType, name: str) -> Any:
-    import ast
-
-    try:
-        expression = ast.parse(name.strip(), mode="eval").body
-    except SyntaxError:
-        raise LookupError(f"failed to parse {name!r} as an attribute name or call") from None
-    if isinstance(expression, ast.Name):
-        found = getattr(module, expression.id)
-        return found if isinstance(found, FastAPI) or not callable(found) else found()
-    if isinstance(expression, ast.Call) and isinstance(expression.func, ast.Name):
-        args = [ast.literal_eval(arg) for arg in expression.args]
-        kwargs = {kw.arg: ast.literal_eval(kw.value) for kw in expression.keywords if kw.arg}
-        return getattr(module, expression.func.id)(*args, **kwargs)
-    raise LookupError(f"failed to parse {name!r} as an attribute name or call")
-
-
-def _best_app(module: types.ModuleType) -> Any:
-    for name in ("app", "application"):
-        if isinstance(getattr(module, name, None), FastAPI):
-            return getattr(module, name)
-    apps = [value for value in vars(module).values() if isinstance(value, FastAPI)]
-    if len(apps) == 1:
-        return apps[0]
-    for name in ("create_app", "make_app"):
-        factory = getattr(module, name, None)
-        if callable(factory):
-            return factory()
-    raise LookupError(f"could not locate an app in module {module.__name__!r}")
-
-
-def with_appcontext(func: F) -> F:
-    """`flask.cli.with_appcontext`: the command runs inside the app's context."""
-    import click
-
-    @click.pass_context
-    def run(ctx: click.Context, /, *args: Any, **kwargs: Any) -> Any:
-        if _current_app_or_none() is None:
-            app = ctx.ensure_object(ScriptInfo).load_app()
-            ctx.with_resource(app_context(app))
-        return ctx.invoke(func, *args, **kwargs)
-
-    return cast(F, functools.update_wrapper(run, func))
-
-
-@functools.cache
-def _cli_classes() -> types.SimpleNamespace:
-    """click's classes with Flask's behaviour, built on first use (click is imported then)."""
-    import click
-    from click.testing import CliRunner, Result
-
-    class AppGroup(click.Group):
-        """`app.cli`: commands made with `.command()` run inside the app's context."""
-
-        def command(self, *args: Any, **kwargs: Any) -> Any:
-            wrap = kwargs.pop("with_appcontext", True)
-            if len(args) == 1 and callable(args[0]) and not kwargs:  # bare `@cli.command`
-                return self.command(with_appcontext=wrap)(args[0])
-
-            def decorator(func: Callable[..., Any]) -> click.Command:
-                callback = with_appcontext(func) if wrap else func
-                command: click.Command = click.Group.command(self, *args, **kwargs)(callback)
-                return command
-
-            return decorator
-
-        def group(self, *args: Any, **kwargs: Any) -> Any:
-            kwargs.setdefault("cls", AppGroup)
-            return click.Group.group(self, *args, **kwargs)
-
-    def set_app(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
-        if value is not None:
-            ctx.ensure_object(ScriptInfo).app_import_path = value
-
-    class FlaskGroup(AppGroup):
-        """The `flask` command: finds the app (`--app`), then runs one of its commands inside
-        the app's context, as Flask 2.2+ does for every app command."""
-
-        def __init__(self, **kwargs: Any) -> None:
-            app_option = click.Option(
-                ["-A", "--app"],
-                metavar="IMPORT",
-                envvar="FLASK_APP",
-                is_eager=True,
-                expose_value=False,
-                callback=set_app,
-                help="The app to load: module, module:name or module:factory(args)."
-                " $FLASK_APP if not given; else wsgi.py or app.py here.",
-            )
-            super().__init__(params=[app_option], **kwargs)
-            self.add_command(_run_command)
-            self.add_command(_routes_command)
-
-        def _app_group(self, ctx: click.Context) -> click.Group:
-            app = ctx.ensure_object(ScriptInfo).load_app()
-            if _current_app_or_none() is not app:
-                ctx.with_resource(app_context(app))
-            group: click.Group = cli(app)
-            return group
-
-        def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-            found = super().get_command(ctx, cmd_name)
-            if found is not None:
-                return found
-            try:
-                return self._app_group(ctx).get_command(ctx, cmd_name)
-            except Exception as error:
-                raise click.ClickException(f"could not load the app: {error}") from error
-
-        def list_commands(self, ctx: click.Context) -> list[str]:
-            names = set(super().list_commands(ctx))
-            try:
-                names.update(self._app_group(ctx).list_commands(ctx))
-            except Exception as error:
-                click.secho(f"Error: could not load the app: {error}\n", err=True, fg="red")
-            return sorted(names)
-
-    @click.command("run", help="Serve the app with uvicorn (`flask run`).")
-    @click.option("--host", "-h", default="127.0.0.1", show_default=True)
-    @click.option("--port", "-p", default=5000, show_default=True)
-    @click.pass_context
-    def _run_command(ctx: click.Context, host: str, port: int) -> None:
-        import uvicorn
-
-        uvicorn.run(ctx.ensure_object(ScriptInfo).load_app(), host=host, port=port)
-
-    @click.command("routes", help="Show the app's routes (`flask routes`).")
-    @click.pass_context
-    def _routes_command(ctx: click.Context) -> None:
-        app = ctx.ensure_object(ScriptInfo).load_app()
-        rows = [
-            (entry.name or "", ", ".join(sorted(entry.methods or [])), str(entry.route.path))
-            for entry in _routing(app).entries
-            if hasattr(entry.route, "path")
-        ]
-        widths = [
-            max([len(title), *(len(row[i]) for row in rows)])
-            for i, title in enumerate(("Endpoint", "Methods", "Rule"))
-        ]
-        for row in [("Endpoint", "Methods", "Rule"), tuple("-" * w for w in widths), *rows]:
-            click.echo(
-                "  ".join(
-                    cell.ljust(width) for cell, width in zip(row, widths, strict=True)
-                ).rstrip()
-            )
-
-    class FlaskCliRunner(CliRunner):
-        """`app.test_cli_runner()`: `invoke(args=[...])` runs the app's commands in its context."""
-
-        def __init__(self, app: FastAPI, **kwargs: Any) -> None:
-            self.app = app
-            super().__init__(**kwargs)
-
-        def invoke(  # type: ignore[override]
-            self, cli: Any = None, args: Any = None, **kwargs: Any
-        ) -> Result:
-            kwargs.setdefault("obj", ScriptInfo(create_app=lambda: self.app))
-            with app_context(self.app):
-                return super().invoke(
-                    cli if cli is not None else _app_cli(self.app), args, **kwargs
-                )
-
-    return types.SimpleNamespace(
-        AppGroup=AppGroup, FlaskGroup=FlaskGroup, FlaskCliRunner=FlaskCliRunner
-    )
-
-
-def cli(app: FastAPI) -> Any:
-    """`app.cli`: the app's click group (`AppGroup`) holding the commands it registers."""
-    group = getattr(app.state, "cli", None)
-    if group is None:
-        group = _cli_classes().AppGroup(name=getattr(app.state, "name", "app"))
-        app.state.cli = group
-    return group
-
-
-_app_cli = cli  # for `FlaskCliRunner.invoke`, whose parameter `cli` hides the function
-
-
-def test_cli_runner(app: FastAPI, **kwargs: Any) -> Any:
-    """`app.test_cli_runner()`: a click `CliRunner` invoking the app's commands."""
-    return _cli_classes().FlaskCliRunner(app, **kwargs)
-
-
-def run_cli(args: list[str] | None = None, prog_name: str | None = None) -> Any:
-    """What `flask [--app IMPORT] COMMAND ...` did, for the migrated app: the generated
-    `flask_cli` module runs it (`python -m <package>.flask_cli --app IMPORT COMMAND`)."""
-    group = _cli_classes().FlaskGroup(name="flask")
-    return group.main(args=args, prog_name=prog_name)
-
-
-def __getattr__(name: str) -> Any:
-    """`AppGroup`, `FlaskGroup`, `FlaskCliRunner`: click's classes, made when first asked."""
-    if name in ("AppGroup", "FlaskGroup", "FlaskCliRunner"):
-        return getattr(_cli_classes(), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # --- hooks and error handlers ------------------------------------------------------------

@@ -13,19 +13,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from importlib import resources
 from typing import TYPE_CHECKING
 
 import libcst as cst
 
+from migrator import templates
+from migrator.project import CLI_NAME
 from migrator.rules import Rule
 from migrator.transforms import nodes
 from migrator.transforms.base import Concern
 
 if TYPE_CHECKING:
     from migrator.codemod import MigrationResult
-
-TEMPLATE_MODULES = ("migrator.templates.flask_cli", "migrator.templates.flask_compat")
 
 
 class CliConcern(Concern):
@@ -102,14 +101,6 @@ class CliConcern(Concern):
             self.state.notes.append(note)
 
 
-def cli_source(facts_compat_module: str, cli_module: str) -> str:
-    """The generated runner module's text, naming the project's modules."""
-    text = resources.files("migrator.templates").joinpath("flask_cli.py").read_text()
-    for template, actual in zip(TEMPLATE_MODULES, (cli_module, facts_compat_module), strict=True):
-        text = text.replace(template, actual)
-    return text
-
-
 def apply_cli(result: MigrationResult) -> None:
     """Write the CLI runner beside the support module when the project has CLI commands."""
     from migrator.transforms.post_pass import add_generated
@@ -117,6 +108,6 @@ def apply_cli(result: MigrationResult) -> None:
     if not any(Rule.CLI.value in file.rules for file in result.files):
         return
     facts = result.facts
-    text = cli_source(facts.compat_module, facts.cli_module)
+    text = templates.generated_source(CLI_NAME, facts.support_module)
     note = f"generated CLI runner: python -m {facts.cli_module} --app IMPORT COMMAND"
     add_generated(result, facts.cli_relpath, text, note, regenerate=False)

@@ -1,10 +1,12 @@
 """CLI commands on the app: `@app.cli.command`, a group, and a click command added later."""
 
 import click
-from flask_compat import AppGroup, with_appcontext, current_app
+from flask_commands import AppGroup, with_appcontext
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
+import flask_commands
 import flask_compat
+from flask_compat import current_app
 
 app = FastAPI()
 flask_compat.install(app, __name__)
@@ -12,7 +14,7 @@ app.state.config["GREETING"] = "hello"
 users = AppGroup("users", help="Manage users.")
 
 
-@flask_compat.cli(app).command("greet")
+@flask_commands.cli(app).command("greet")
 @click.argument("name")
 def greet(name):
     click.echo(f"{current_app.config['GREETING']} {name}")
@@ -30,8 +32,8 @@ def where():
     click.echo(current_app.name)
 
 
-flask_compat.cli(app).add_command(users)
-flask_compat.cli(app).add_command(where)
+flask_commands.cli(app).add_command(users)
+flask_commands.cli(app).add_command(where)
 
 
 @app.get("/")

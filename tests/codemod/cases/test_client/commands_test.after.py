@@ -4,18 +4,18 @@ import subprocess
 import sys
 
 from commands import app
-import flask_compat
+import flask_commands
 
 
 def test_greet_in_process():
-    runner = flask_compat.test_cli_runner(app)
+    runner = flask_commands.test_cli_runner(app)
     result = runner.invoke(args=["greet", "ada"])
     assert result.exit_code == 0
     assert result.output == "hello ada\n"
 
 
 def test_group_command_in_process():
-    result = flask_compat.test_cli_runner(app).invoke(args=["users", "create", "bob"])
+    result = flask_commands.test_cli_runner(app).invoke(args=["users", "create", "bob"])
     assert result.output == "created bob in commands\n"
 
 
