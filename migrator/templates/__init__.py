@@ -14,7 +14,7 @@ from collections.abc import Callable
 from importlib import resources
 
 CORE = "flask_compat"
-OPTIONAL = ("flask_commands", "flask_templates", "flask_views")
+OPTIONAL = ("flask_commands", "flask_templates", "flask_test_client", "flask_views")
 # How the templates name each other (`from migrator.templates.flask_compat import ...`).
 _TEMPLATE_NAME = re.compile(r"\bmigrator\.templates\.(\w+)")
 

@@ -17,14 +17,14 @@ keeps the migrated service answering the way the Flask one did, for what clients
   decorators, hooks), filled per request from a context variable;
 - `jsonify`-compatible JSON (sorted keys, dates as HTTP dates), `send_from_directory`
   refusing path traversal, `request.args.get(..., type=int)` falling back to the default;
-- `url_for` giving Flask's relative paths, the app's Jinja environment, `session` on
-  Starlette's signed-cookie sessions keyed by `SECRET_KEY` (itsdangerous), and helpers for
-  the migrated test suite (`test_body`, `test_request_context`, `session_transaction`);
+- `url_for` giving Flask's relative paths, the app's Jinja environment, and `session` on
+  Starlette's signed-cookie sessions keyed by `SECRET_KEY` (itsdangerous).
 
 It imports FastAPI and Starlette only (python-multipart for forms), never Flask. What only
 some projects use is generated beside it, when the project uses it, and imports it:
 `flask_templates` (templates, `flash`), `flask_views` (class-based views, flask-restful,
-flask_login), `flask_commands` (the app's CLI commands).
+flask_login), `flask_commands` (the app's CLI commands), `flask_test_client` (Flask's
+test-client API for the migrated tests).
 """
 
 from __future__ import annotations
@@ -108,13 +108,10 @@ __all__ = [
     "send_file",
     "send_from_directory",
     "session",
-    "session_transaction",
     "static_folder",
     "teardown_appcontext",
     "teardown_request",
     "template_folder",
-    "test_body",
-    "test_request_context",
     "url_defaults",
     "url_for",
     "url_value_preprocessor",
@@ -2456,83 +2453,6 @@ class FlaskSessionMiddleware:
         await signed(scope, receive, send)
 
 
-@contextmanager
-def test_request_context(
-    app: FastAPI,
-    path: str = "/",
-    base_url: str | None = None,
-    *,
-    method: str = "GET",
-    headers: Mapping[str, str] | None = None,
-    query_string: str | Mapping[str, Any] | None = None,
-    data: str | bytes | Mapping[str, Any] | None = None,
-    json: Any = None,
-    content_type: str | None = None,
-    **_: Any,
-) -> Iterator[FlaskApp]:
-    """`with app.test_request_context("/x?a=1", method="POST", json={...}):` — `request`,
-    `g`, `session` and `url_for` work inside the block as in Flask."""
-    url = urllib.parse.urlsplit(urllib.parse.urljoin(base_url or "http://localhost/", path))
-    query = url.query
-    if query_string is not None:
-        query = (
-            query_string
-            if isinstance(query_string, str)
-            else urllib.parse.urlencode(query_string, doseq=True)
-        )
-    body = b""
-    sent: dict[str, str] = {"host": url.netloc}
-    if json is not None:
-        body = _json_module.dumps(json).encode()
-        sent["content-type"] = "application/json"
-    elif isinstance(data, Mapping):
-        body = urllib.parse.urlencode(data, doseq=True).encode()
-        sent["content-type"] = "application/x-www-form-urlencoded"
-    elif data is not None:
-        body = data.encode() if isinstance(data, str) else data
-    if content_type is not None:
-        sent["content-type"] = content_type
-    sent.update({key.lower(): value for key, value in (headers or {}).items()})
-    if body:
-        sent["content-length"] = str(len(body))
-    scope: Scope = {
-        "type": "http",
-        "app": app,
-        "method": method.upper(),
-        "scheme": url.scheme or "http",
-        "server": (url.hostname or "localhost", url.port or 80),
-        "client": ("127.0.0.1", 0),
-        "path": url.path or "/",
-        "root_path": "",
-        "query_string": query.encode("latin-1"),
-        "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in sent.items()],
-        "http_version": "1.1",
-        "state": {},
-        "session": NullSession(),
-    }
-    match = _match(app, scope)
-    ctx = RequestContext(scope, body, app, method=scope["method"])
-    ctx.route = match.entry
-    ctx.view_args = match.path_params if match.entry is not None else None
-    token = _request_context.set(ctx)
-    app_token = _app_context.set(app)
-    error: BaseException | None = None
-    try:
-        yield FlaskApp(app)
-    except BaseException as exc:
-        error = exc
-        raise
-    finally:
-        try:
-            _sync_teardown(app, error, ("teardown_request", "teardown_appcontext"))
-        finally:
-            _app_context.reset(app_token)
-            _request_context.reset(token)
-
-
-_json_module = json
-
-
 def _sync_teardown(app: FastAPI, error: BaseException | None, kinds: Iterable[str]) -> None:
     """The app's sync teardown hooks, as Flask runs them when a pushed context ends."""
     failure = error if isinstance(error, Exception) else None
@@ -2541,52 +2461,6 @@ def _sync_teardown(app: FastAPI, error: BaseException | None, kinds: Iterable[st
             for func in reversed(getattr(hooks, kind)):
                 if not inspect.iscoroutinefunction(func):
                     func(failure)
-
-
-@contextmanager
-def session_transaction(client: Any) -> Iterator[dict[str, Any]]:
-    """Flask's `client.session_transaction()` for a `TestClient`: the session in the client's
-    cookie, to read and change; saved back into the cookie (signed as the app signs it)."""
-    import base64
-
-    import itsdangerous
-
-    config = getattr(client.app.state, "config", {})
-    secret = config.get("SECRET_KEY")
-    if not secret:
-        raise RuntimeError("Session backend did not open a session: set SECRET_KEY.")
-    name = config.get("SESSION_COOKIE_NAME") or "session"
-    signer = itsdangerous.TimestampSigner(str(secret))
-    data: dict[str, Any] = {}
-    cookie = client.cookies.get(name)
-    if cookie:
-        with contextlib.suppress(itsdangerous.BadSignature, ValueError):
-            data = _json_module.loads(base64.b64decode(signer.unsign(cookie.encode())))
-    yield data
-    signed = signer.sign(base64.b64encode(_json_module.dumps(data).encode())).decode()
-    client.cookies.set(name, signed)
-
-
-def test_body(data: Any) -> dict[str, Any]:
-    """`TestClient` keywords for what a Flask test client took as `data=`: form fields, files
-    given as `(stream, filename[, content_type])` tuples or open files, or raw content."""
-    if not isinstance(data, Mapping):
-        return {"content": data}
-    fields: dict[str, list[Any]] = {}
-    files: list[tuple[str, Any]] = []
-    for key, value in data.items():
-        for item in value if isinstance(value, list) else [value]:
-            if isinstance(item, tuple):
-                stream, filename, *content_type = item
-                files.append((key, (filename, stream, *content_type)))
-            elif hasattr(item, "read"):
-                files.append((key, (os.path.basename(str(getattr(item, "name", key))), item)))
-            else:
-                fields.setdefault(key, []).append(item)
-    body: dict[str, Any] = {"data": fields}
-    if files:
-        body["files"] = files
-    return body
 
 
 # --- installation --------------------------------------------------------------------------

@@ -20,7 +20,7 @@ import pytest
 from fastapi import APIRouter, FastAPI, Request
 
 from migrator.cli import main
-from migrator.templates import flask_compat
+from migrator.templates import flask_compat, flask_test_client
 from tests.codemod.migrated import SUPPORT_FILES, imported_from, load
 
 PROJECT = Path(__file__).parent / "cases" / "project" / "guestbook"
@@ -178,13 +178,13 @@ async def test_the_session_needs_a_secret_key_and_then_keeps_values(tiny_app: Fa
 
 def test_a_test_request_context_gives_request_url_for_and_g(tiny_app: FastAPI) -> None:
     path = "/shop/items/3?q=x"
-    with flask_compat.test_request_context(tiny_app, path, method="POST", json={"a": 1}):
+    with flask_test_client.test_request_context(tiny_app, path, method="POST", json={"a": 1}):
         assert flask_compat.request.args["q"] == "x"
         assert flask_compat.request.get_json() == {"a": 1}
         assert flask_compat.request.method == "POST"
         flask_compat.g.user = "ann"
         assert flask_compat.g.user == "ann"
-    with flask_compat.test_request_context(tiny_app, path):  # GET: the route matches
+    with flask_test_client.test_request_context(tiny_app, path):  # GET: the route matches
         assert flask_compat.url_for(".item", item_id=4) == "/shop/items/4"
     assert not flask_compat.current_app
 
@@ -195,7 +195,7 @@ async def test_session_transaction_reads_and_writes_the_cookie(tiny_app: FastAPI
     async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
         await client.get("/remember/a")
         like_test_client = types.SimpleNamespace(app=tiny_app, cookies=client.cookies)
-        with flask_compat.session_transaction(like_test_client) as session:
+        with flask_test_client.session_transaction(like_test_client) as session:
             assert session == {"value": "a"}
             session["value"] = "z"
         assert (await client.get("/remember/b")).json() == {"before": "z"}
@@ -203,9 +203,9 @@ async def test_session_transaction_reads_and_writes_the_cookie(tiny_app: FastAPI
 
 def test_test_body_splits_fields_files_and_content() -> None:
     upload = io.BytesIO(b"x")
-    body = flask_compat.test_body({"name": "a", "file": (upload, "a.txt", "text/plain")})
+    body = flask_test_client.test_body({"name": "a", "file": (upload, "a.txt", "text/plain")})
     assert body == {"data": {"name": ["a"]}, "files": [("file", ("a.txt", upload, "text/plain"))]}
-    assert flask_compat.test_body("raw") == {"content": "raw"}
+    assert flask_test_client.test_body("raw") == {"content": "raw"}
 
 
 async def test_endpoints_named_for_templates_that_build_urls(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ import pytest
 from shop import create_app
 from fastapi.testclient import TestClient
 import flask_compat
+import flask_test_client
 
 
 @pytest.fixture
@@ -40,7 +41,7 @@ def test_bodies(client: TestClient) -> None:
 
 def test_upload_and_download(client: TestClient) -> None:
     upload = {"file": (io.BytesIO(b"hello"), "a.txt")}
-    assert client.post("/files", **flask_compat.test_body(upload)).status_code == 201
+    assert client.post("/files", **flask_test_client.test_body(upload)).status_code == 201
     download = client.get("/files/a.txt")
     assert download.content == b"hello"
     assert download.headers.get("content-type") == "text/plain; charset=utf-8"
@@ -56,7 +57,7 @@ def test_methods(client: TestClient) -> None:
 
 
 def test_session(client: TestClient) -> None:
-    with flask_compat.session_transaction(client) as sess:
+    with flask_test_client.session_transaction(client) as sess:
         sess["user"] = "ann"
     assert client.get("/me").json() == {"user": "ann"}
 
@@ -67,5 +68,5 @@ def test_app_state(app) -> None:
         assert c.get("/items").headers.get("location") is None
     with flask_compat.flask_app(app).app_context():
         pass
-    with flask_compat.test_request_context(app, "/items?page=2", method="POST", json={"a": 1}):
+    with flask_test_client.test_request_context(app, "/items?page=2", method="POST", json={"a": 1}):
         pass
