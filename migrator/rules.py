@@ -63,7 +63,7 @@ DESCRIPTIONS: dict[Rule, str] = {
     Rule.BLUEPRINT: "Blueprint(name, url_prefix=) → APIRouter(prefix=, tags=[name])",
     Rule.REGISTER: "register_blueprint(bp, url_prefix=) → include_router(router, prefix=)",
     Rule.RUN: "app.run(host=, port=) → uvicorn.run(app, host=, port=)",
-    Rule.CLI: "app.cli / `flask` command / test_cli_runner → flask_compat.cli, python -m flask_cli",
+    Rule.CLI: "app.cli / `flask` / test_cli_runner → flask_commands.cli, python -m flask_cli",
     Rule.ROUTE: "@route/@get/... → @router.get/api_route; <int:x> → {x:int}, typed parameter",
     Rule.URL_RULE: "add_url_rule(rule, endpoint, view) → add_api_route(path, view, name=)",
     Rule.QUERY: "request.args.get/[]/getlist → query parameters (type= falls back to the default)",

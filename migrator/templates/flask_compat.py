@@ -2165,7 +2165,7 @@ def _replay(body: bytes, receive: Receive) -> Receive:
     return replay
 
 
-# --- templates, url_for, flash and session (Flask's API over Jinja2 and SessionMiddleware) ---
+# --- url_for, blueprint folders, the Jinja environment and the session --------------------
 
 
 _blueprint_template_folders: list[str] = []
