@@ -5,15 +5,21 @@ raised by body validation. Headers an exception carries (Allow, WWW-Authenticate
 from __future__ import annotations
 
 import http
+import socket
 from typing import Annotated, Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, WithJsonSchema
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException
 
 from reference_app import http_compat
+from reference_app.observability import get_logger
+
+log = get_logger(__name__)
+DATABASE_UNAVAILABLE = "the database is unavailable: try again"
 
 # werkzeug's descriptions, which the legacy service sent for errors raised without a message
 # (an unknown path, a wrong method, an unreadable or too large body).
@@ -73,9 +79,26 @@ async def validation_error(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"error": first.get("msg", "invalid"), "field": field}, status_code=400)
 
 
+async def database_error(request: Request, exc: Exception) -> JSONResponse:
+    """The database out of reach is a 503 the client can retry, not a 500: a connection it
+    dropped (a restart, a failover; SQLAlchemy has already invalidated the pool, so the retry
+    gets a new connection), or one that cannot be opened. Any other database error is a
+    bug, left to the 500 path. (The upstream client handles its own network errors, so a
+    network error that gets here comes from the database.)"""
+    if isinstance(exc, DBAPIError) and not exc.connection_invalidated:
+        raise exc
+    reason = str(getattr(exc, "orig", None) or exc) or type(exc).__name__
+    log.warning("database unavailable", error=reason.splitlines()[0])
+    return JSONResponse(
+        {"error": DATABASE_UNAVAILABLE}, status_code=503, headers={"Retry-After": "1"}
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)
+    for unreachable in (DBAPIError, ConnectionError, TimeoutError, socket.gaierror):
+        app.add_exception_handler(unreachable, database_error)
 
 
 def documented(*statuses: int) -> dict[int | str, dict[str, Any]]:

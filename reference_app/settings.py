@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     db_connect_timeout: float = Field(default=5.0, gt=0)
     db_pool_size: int = Field(default=10, ge=1)
     db_max_overflow: int = Field(default=10, ge=0)
+    db_ping_after_idle: float = Field(default=5.0, ge=0)
     log_level: str = "INFO"
 
     @property

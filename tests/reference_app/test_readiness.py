@@ -120,3 +120,47 @@ async def test_postgresql_down_up_down_up(
         finally:
             if proxy.server is not None:
                 await proxy.stop()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(("idle_ping", "status"), [(0.05, 200), (3600.0, 503)])
+async def test_an_idle_pooled_connection_cut_meanwhile_is_replaced_before_use(
+    scratch_databases: ScratchDatabases, reference_database_url: str, idle_ping: float, status: int
+) -> None:
+    """The database restarts while the service is idle, and nobody asks /ready: the next
+    request still succeeds, because a connection idle for `db_ping_after_idle` is pinged
+    before use. The second case shows what the ping is for: without it, the request meets
+    the dead connection and answers 503 (retry), never a 500."""
+    if scratch_databases.backend != "postgresql":
+        pytest.skip("needs PostgreSQL (set DATABASE_URL)")
+    real = make_url(reference_database_url)
+    proxy = TcpProxy(free_port(), (real.host or "127.0.0.1", real.port or 5432))
+    via_proxy = real.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+    settings = Settings(database_url=via_proxy, db_ping_after_idle=idle_ping)
+    await proxy.start()
+    try:
+        async with serving(create_app(settings=settings)) as client:
+            assert (await client.get("/me", headers=ACME)).status_code == 200
+            await proxy.stop()  # the pooled connection is cut while idle
+            await proxy.start()
+            await asyncio.sleep(0.1)
+            assert (await client.get("/me", headers=ACME)).status_code == status
+    finally:
+        if proxy.server is not None:
+            await proxy.stop()
+
+
+@pytest.mark.postgres
+async def test_a_request_while_the_database_is_down_is_503_not_500(
+    scratch_databases: ScratchDatabases, reference_database_url: str
+) -> None:
+    if scratch_databases.backend != "postgresql":
+        pytest.skip("needs PostgreSQL (set DATABASE_URL)")
+    real = make_url(reference_database_url)
+    proxy = TcpProxy(free_port(), (real.host or "127.0.0.1", real.port or 5432))
+    via_proxy = real.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+    settings = Settings(database_url=via_proxy, db_connect_timeout=1, ready_timeout=1)
+    async with serving(create_app(settings=settings)) as client:
+        response = await client.get("/me", headers=ACME)  # nothing listens on the port
+        assert (response.status_code, response.headers.get("retry-after")) == (503, "1")
+        assert response.json() == {"error": "the database is unavailable: try again"}
