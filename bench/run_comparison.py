@@ -139,11 +139,16 @@ def select_services(
     return tuple(rows)
 
 
-def chromium(*args: str, timeout_s: float = 90) -> str:
-    """Run headless Chromium on a fresh profile with `args`; returns what it printed."""
+def chromium_path() -> str:
     found = shutil.which("chromium") or shutil.which("chromium-browser")
     if found is None:
         raise UserError("chromium is not installed: apt-get install chromium")
+    return found
+
+
+def chromium(*args: str, timeout_s: float = 90) -> str:
+    """Run headless Chromium on a fresh profile with `args`; returns what it printed."""
+    found = chromium_path()
     with tempfile.TemporaryDirectory() as profile:
         done = subprocess.run(
             [
@@ -204,6 +209,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.screenshot:
+        chromium_path()  # before minutes of load, not after
     database_url = os.environ.get("DATABASE_URL") or None
     postgres = bool(database_url and database_url.startswith("postgres"))
     names = args.services.split(",") if args.services else None

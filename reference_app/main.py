@@ -23,7 +23,13 @@ from reference_app.db import (
     ping,
 )
 from reference_app.errors import install_error_handlers
-from reference_app.observability import Metrics, RequestObservability, configure_logging, get_logger
+from reference_app.observability import (
+    Metrics,
+    RequestObservability,
+    configure_logging,
+    flush_logs,
+    get_logger,
+)
 from reference_app.routers import clients, health, invoices, me
 from reference_app.settings import Settings
 from reference_app.upstream import make_client, tls_context
@@ -59,6 +65,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     finally:
         await http_client.close()
         await engine.dispose()
+        flush_logs()
 
 
 def _safe_url(url: str) -> str:

@@ -11,11 +11,9 @@ import atexit
 import json
 import logging
 import os
-import queue
 import sys
 import time
 import uuid
-from logging.handlers import QueueHandler, QueueListener
 from typing import Any
 
 import structlog
@@ -35,6 +33,8 @@ from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from structlog.tracebacks import ExceptionDictTransformer
 
+from reference_app.log_writer import BatchedLineWriter
+
 LOGGER_NAME = "reference_app"
 REQUEST_ID_HEADER = "X-Request-ID"
 UNMATCHED_ROUTE = "<unmatched>"
@@ -52,8 +52,8 @@ CLIENT_CLOSED_REQUEST = 499
 def configure_logging(level: str = "INFO") -> None:
     """structlog → the `reference_app` stdlib logger → one JSON object per line on stdout.
 
-    Records go through a queue to a writer thread, so a slow stdout (a full pipe, a
-    struggling log shipper) never blocks the event loop.
+    Lines are written by a background thread in batches (`log_writer`), so a slow stdout
+    (a full pipe, a struggling log shipper) never blocks the event loop.
     """
     structlog.configure(
         processors=[
@@ -75,16 +75,20 @@ def configure_logging(level: str = "INFO") -> None:
     logger.propagate = False
     global _writer
     if _writer is None:
-        records: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
-        stdout = logging.StreamHandler(sys.stdout)
-        stdout.setFormatter(logging.Formatter("%(message)s"))
-        _writer = QueueListener(records, stdout)
-        _writer.start()
-        atexit.register(_writer.stop)
-        logger.addHandler(QueueHandler(records))
+        _writer = BatchedLineWriter(sys.stdout)
+        _writer.setFormatter(logging.Formatter("%(message)s"))
+        atexit.register(_writer.close)
+        logger.addHandler(_writer)
 
 
-_writer: QueueListener | None = None
+_writer: BatchedLineWriter | None = None
+
+
+def flush_logs() -> None:
+    """Write out the lines still waiting (at shutdown: uvicorn may end the process by the
+    signal it caught, and then no exit handler runs)."""
+    if _writer is not None:
+        _writer.flush()
 
 
 def get_logger(name: str) -> Any:

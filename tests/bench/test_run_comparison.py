@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -72,3 +73,16 @@ def test_codemod_row_needs_the_codemods_output(
     row = run_comparison.codemod_service(tmp_path, tmp_path)
     assert row is not None
     assert f"--app-dir {tmp_path} legacy_app.wsgi:app" in row.command
+
+
+def test_a_screenshot_without_chromium_fails_before_any_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    ran: list[object] = []
+    monkeypatch.setattr(bench, "run_bench", lambda *args: ran.append(args))
+    code = run_comparison.main(["--out", str(tmp_path), "--screenshot", str(tmp_path / "c.png")])
+    assert code == 2 and ran == []
+    assert capsys.readouterr().err.strip() == (
+        "run_comparison: error: chromium is not installed: apt-get install chromium"
+    )
