@@ -119,7 +119,7 @@ def convert_file(facts: ProjectFacts, file: SourceFile, disabled: frozenset[Rule
         return FileResult(
             file.relpath, "error", f"does not parse (line {error.raw_line}): {error.message}"
         )
-    state = FileState(facts, file, disabled)
+    state = FileState(facts, file, disabled, old)
     context = CodemodContext(filename=str(file.path), full_module_name=file.module)
     command = FlaskToFastAPI.for_file(context, state, CONCERNS)
     try:

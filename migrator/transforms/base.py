@@ -197,10 +197,13 @@ class LiftedParam:
 class FileState:
     """Everything the concern transformers share while one file is rewritten."""
 
-    def __init__(self, facts: ProjectFacts, file: SourceFile, disabled: frozenset[Rule]) -> None:
+    def __init__(
+        self, facts: ProjectFacts, file: SourceFile, disabled: frozenset[Rule], source: str
+    ) -> None:
         self.facts = facts
         self.file = file
         self.disabled = disabled
+        self.source = source  # the file's text as read, before any rewrite
         self.functions: list[FunctionInfo] = []
         self.scopes: list[tuple[str, bool]] = []  # (name, is_function)
         self.routes: list[RouteRecord] = []

@@ -31,10 +31,20 @@ class ResponseConcern(Concern):
     """Response constructors everywhere; return values of views."""
 
     def reset(self) -> None:
-        self.generators: set[str] = set()
+        self._module_node: cst.Module | None = None
+        self._generators: set[str] | None = None
 
     def visit_Module(self, node: cst.Module) -> None:
-        self.generators = _generator_functions(node)
+        self._module_node = node
+
+    @property
+    def generators(self) -> set[str]:
+        # Looked for only when a response wraps a call (rare): a whole-module walk per file
+        # cost an eighth of the codemod's time.
+        if self._generators is None:
+            found = self._module_node
+            self._generators = _generator_functions(found) if found is not None else set()
+        return self._generators
 
     # constructors ---------------------------------------------------------------------
 

@@ -217,6 +217,8 @@ class SchemaRouteConcern(Concern):
         info = self.state.function
         if info is None or not info.is_view or not self.state.enabled(Rule.MARSHMALLOW):
             return updated_node
+        if not self.state.facts.schemas:  # no marshmallow here: skip the walk of the returns
+            return updated_node
         dumps = self._dumps(updated_node)
         if not dumps:
             return updated_node

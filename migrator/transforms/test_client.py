@@ -96,9 +96,7 @@ class TestClientConcern(Concern):
             self.called.add(id(node.func))
 
     def visit_Module(self, node: cst.Module) -> None:
-        text = None
-        if not is_test_file(self.state.file.relpath):
-            text = node.code if "testing" in node.code else ""
+        text = None if is_test_file(self.state.file.relpath) else self.state.source
         self.active = self.state.enabled(Rule.TEST_CLIENT) and is_test_file(
             self.state.file.relpath, text
         )
