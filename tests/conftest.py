@@ -15,7 +15,7 @@ import legacy_app.models
 import reference_app.db
 import reference_app.main
 from reference_app.settings import Settings
-from tests.databases import ScratchDatabases
+from tests.databases import ScratchDatabases, postgres_configured
 from tests.upstream import Upstream, running_upstream
 
 ACME = {"Authorization": "Bearer acme-token"}
@@ -26,9 +26,19 @@ GLOBEX = {"Authorization": "Bearer globex-token"}
 SESSION_LOOP_FOLDERS = (Path(__file__).parent / "reference_app", Path(__file__).parent / "services")
 
 
+# Tests marked `postgres` exercise what only a PostgreSQL server shows (a TCP proxy cutting
+# connections, asyncpg). Without $DATABASE_URL (a laptop on SQLite) they are skipped, and
+# said so; CI sets DATABASE_URL and REQUIRE_POSTGRES=1, so there they always run.
+NEEDS_POSTGRES = pytest.mark.skipif(
+    not postgres_configured(), reason="needs PostgreSQL: set DATABASE_URL (CI always does)"
+)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     session_loop = pytest.mark.asyncio(loop_scope="session")
     for item in items:
+        if item.get_closest_marker("postgres") is not None:
+            item.add_marker(NEEDS_POSTGRES)
         in_folder = any(folder in item.path.parents for folder in SESSION_LOOP_FOLDERS)
         if in_folder and pytest_asyncio.is_async_test(item):
             item.add_marker(session_loop, append=False)

@@ -15,6 +15,11 @@ import psycopg
 from sqlalchemy.engine import make_url
 
 
+def postgres_configured() -> bool:
+    """Whether this run has a PostgreSQL server (tests marked `postgres` need one)."""
+    return bool(os.environ.get("DATABASE_URL"))
+
+
 class ScratchDatabases:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
@@ -27,7 +32,7 @@ class ScratchDatabases:
 
     @property
     def backend(self) -> str:
-        return "postgresql" if self.server_url else "sqlite"
+        return "postgresql" if self.server_url else "sqlite"  # see postgres_configured()
 
     def new(self, label: str) -> str:
         """A URL (sync driver form) of a new, empty database."""

@@ -48,12 +48,10 @@ def _floor(
     return services.start_process(app, argv, env, tmp_path / "f.log", stops), port
 
 
-@pytest.mark.parametrize("app", ["orm_app", "asyncpg_app"])
-def test_floor_answers_like_the_legacy_read(
-    app: str, seeded_url: str, scratch_databases: ScratchDatabases, tmp_path: Path
-) -> None:
-    if app == "asyncpg_app" and scratch_databases.backend != "postgresql":
-        pytest.skip("asyncpg_app needs PostgreSQL")
+@pytest.mark.parametrize(
+    "app", ["orm_app", pytest.param("asyncpg_app", marks=pytest.mark.postgres)]
+)
+def test_floor_answers_like_the_legacy_read(app: str, seeded_url: str, tmp_path: Path) -> None:
     legacy = create_app(seeded_url)
     expected = legacy.test_client().get("/invoices/1", headers=ACME).get_json()
     legacy.extensions["db_engine"].dispose()
