@@ -47,12 +47,12 @@ def make_engine(settings: Settings) -> AsyncEngine:
 def ping_after_idle(engine: AsyncEngine, idle_seconds: float) -> None:
     """Ping a pooled connection before use when it has been idle `idle_seconds` or more.
 
-    `pool_pre_ping` pings on every checkout: one more round trip per request, 13 % of a DB
-    read's CPU here. A connection in steady use has just shown it is alive; one that sat
-    in the pool may have been cut (a database restart, a firewall's idle timeout). One
-    that dies while in use is caught anyway: SQLAlchemy invalidates the pool on the first
-    disconnect error. This is SQLAlchemy's documented checkout-event recipe for
-    pessimistic disconnect handling, limited to idle connections.
+    `pool_pre_ping` pings on every checkout: one more round trip on every request's path.
+    A connection in steady use has just shown it is alive; one that sat in the pool may
+    have been cut (a database restart, a firewall's idle timeout). One that dies while in
+    use is caught anyway: SQLAlchemy invalidates the pool on the first disconnect error
+    (the request answers 503, `errors.database_error`). This is SQLAlchemy's documented
+    checkout-event recipe for pessimistic disconnect handling, limited to idle connections.
     """
     sync_engine = engine.sync_engine
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
 import time
@@ -28,12 +29,14 @@ class UpstreamBehaviour:
     notifications: list[dict[str, Any]] = field(default_factory=list)
 
     def reset(self) -> None:
-        """Back to a well-behaved service with nothing received (the same lists, emptied)."""
-        fresh = UpstreamBehaviour()
-        self.status, self.delay_s, self.reply = fresh.status, fresh.delay_s, fresh.reply
-        self.garbled = fresh.garbled
-        self.received.clear()
-        self.notifications.clear()
+        """Back to a well-behaved service with nothing received (the same lists, emptied:
+        tests may hold them)."""
+        for spec in dataclasses.fields(self):
+            value = getattr(self, spec.name)
+            if isinstance(value, list):
+                value.clear()
+            else:
+                setattr(self, spec.name, spec.default)
 
 
 @dataclass
